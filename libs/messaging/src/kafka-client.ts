@@ -1,0 +1,29 @@
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSettings } from './kafka-settings';
+
+export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * The one place a kafkajs client is constructed. kafkajs is in maintenance upstream; keeping
+ * construction (and every other kafkajs import) inside this lib is what makes a client swap cheap.
+ */
+export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...extra } = entry.log;
+      if (log) log(levels[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
+    },
+  });
+}

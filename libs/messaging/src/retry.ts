@@ -1,0 +1,58 @@
+export interface RetryPolicy {
+  retries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, initialDelayMs: 200, maxDelayMs: 10_000, factor: 2 };
+
+/** Thrown when a failure will not go away by retrying (bad input, schema mismatch): go to the DLQ. */
+export class NonRetriableError extends Error {
+  readonly retriable = false;
+  constructor(
+    message: string,
+    readonly reason = 'non-retriable',
+  ) {
+    super(message);
+    this.name = 'NonRetriableError';
+  }
+}
+
+export class RetriesExhaustedError extends Error {
+  constructor(
+    readonly attempts: number,
+    readonly lastError: unknown,
+  ) {
+    super(`gave up after ${attempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+/** Exponential backoff with full jitter, so many consumers failing together do not retry in lockstep. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** attempt);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  hooks: { onRetry?: (attempt: number, error: unknown, delayMs: number) => void; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= policy.retries; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (err instanceof NonRetriableError) throw err;
+      lastError = err;
+      if (attempt === policy.retries) break;
+      const delay = backoffDelay(policy, attempt);
+      hooks.onRetry?.(attempt + 1, err, delay);
+      await sleep(delay);
+    }
+  }
+  throw new RetriesExhaustedError(policy.retries + 1, lastError);
+}

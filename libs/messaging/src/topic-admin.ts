@@ -1,0 +1,53 @@
+import { Kafka } from 'kafkajs';
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** Read-only cluster questions the services and tools ask (readiness, lag, replay planning). */
+export class TopicAdmin {
+  constructor(private readonly kafka: Kafka) {}
+
+  async ping(timeoutMs = 2000): Promise<void> {
+    const admin = this.kafka.admin();
+    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`kafka did not answer within ${timeoutMs} ms`)), timeoutMs).unref());
+    try {
+      await Promise.race([admin.connect().then(() => admin.describeCluster()), timer]);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high })).sort((a, b) => a.partition - b.partition);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async offsetsAtTime(topic: string, timestampMs: number): Promise<Array<{ partition: number; offset: string }>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async committed(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './layers';
+export * from './object-keys';
+export * from './checksum';
+export * from './storage-settings';
+export * from './object-store';

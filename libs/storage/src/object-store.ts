@@ -1,0 +1,96 @@
+import { Client } from 'minio';
+import { sha256Hex } from './checksum';
+import { bucketName, formatRef, ObjectRef } from './layers';
+import { StorageSettings } from './storage-settings';
+
+export interface StoredObject {
+  ref: ObjectRef;
+  sha256: string;
+  size: number;
+  /** False when an identical object was already there (a retry or replay). */
+  written: boolean;
+}
+
+/** An immutable key was about to receive different bytes: a determinism bug, never overwrite. */
+export class ImmutableObjectConflictError extends Error {
+  constructor(
+    readonly ref: ObjectRef,
+    readonly existingSha256: string,
+    readonly newSha256: string,
+  ) {
+    super(`${formatRef(ref)} already holds different content (sha256 ${existingSha256}, new ${newSha256})`);
+    this.name = 'ImmutableObjectConflictError';
+  }
+}
+
+const SHA_META = 'sha256';
+
+/**
+ * Layer-aware access to MinIO. Objects are write-once: putting the same bytes again is a
+ * no-op, putting other bytes under an existing key is refused. Every object carries its
+ * sha256 as user metadata so lineage can be verified without downloading it.
+ */
+export class ObjectStore {
+  private readonly client: Client;
+
+  constructor(private readonly settings: StorageSettings) {
+    this.client = new Client({
+      endPoint: settings.endpoint.hostname,
+      port: Number(settings.endpoint.port || (settings.endpoint.protocol === 'https:' ? 443 : 80)),
+      useSSL: settings.endpoint.protocol === 'https:',
+      accessKey: settings.accessKey,
+      secretKey: settings.secretKey,
+      region: settings.region,
+    });
+  }
+
+  bucket(ref: Pick<ObjectRef, 'layer'>): string {
+    return bucketName(ref.layer, this.settings.bucketPrefix);
+  }
+
+  async put(ref: ObjectRef, bytes: Buffer, contentType: string): Promise<StoredObject> {
+    const sha256 = sha256Hex(bytes);
+    const existing = await this.stat(ref);
+    if (existing) {
+      if (existing.sha256 !== sha256) throw new ImmutableObjectConflictError(ref, existing.sha256, sha256);
+      return { ref, sha256, size: bytes.length, written: false };
+    }
+    await this.client.putObject(this.bucket(ref), ref.key, bytes, bytes.length, { 'Content-Type': contentType, [`X-Amz-Meta-${SHA_META}`]: sha256 });
+    return { ref, sha256, size: bytes.length, written: true };
+  }
+
+  async get(ref: ObjectRef): Promise<Buffer> {
+    const stream = await this.client.getObject(this.bucket(ref), ref.key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async stat(ref: ObjectRef): Promise<{ sha256: string; size: number } | undefined> {
+    try {
+      const stat = await this.client.statObject(this.bucket(ref), ref.key);
+      return { sha256: String(stat.metaData?.[SHA_META] ?? ''), size: stat.size };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list(layer: ObjectRef['layer'], prefix: string): Promise<ObjectRef[]> {
+    const refs: ObjectRef[] = [];
+    const stream = this.client.listObjectsV2(this.bucket({ layer }), prefix, true);
+    for await (const item of stream) if (item.name) refs.push({ layer, key: item.name });
+    return refs;
+  }
+
+  /** Readiness: the bucket this service writes to answers. */
+  async ping(layer: ObjectRef['layer']): Promise<void> {
+    const exists = await this.client.bucketExists(this.bucket({ layer }));
+    if (!exists) throw new Error(`bucket ${this.bucket({ layer })} does not exist (run the stack's provisioning)`);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'NotFound' || code === 'NoSuchKey';
+}

@@ -1,0 +1,51 @@
+import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { auditSettingsFromEnv, createAuditDataSource } from '@flowsentry/audit';
+import { createKafka, EventProducer, KafkaSettings, kafkaSettingsFromEnv, TopicAdmin } from '@flowsentry/messaging';
+import { ObjectStore, storageSettingsFromEnv } from '@flowsentry/storage';
+import { createLogger, ReadinessCheck } from '@flowsentry/telemetry';
+
+/** The service's clients of Kafka, MinIO and PostgreSQL, opened at start and closed last. */
+@Injectable()
+export class Connections implements OnApplicationShutdown {
+  readonly kafkaSettings: KafkaSettings = kafkaSettingsFromEnv('flowsentry-ingest');
+  readonly kafka: Kafka;
+  readonly producer: EventProducer;
+  readonly store = new ObjectStore(storageSettingsFromEnv());
+  readonly db: DataSource = createAuditDataSource(auditSettingsFromEnv(), 'flowsentry-ingest');
+
+  constructor() {
+    const log = createLogger('ingest');
+    this.kafka = createKafka(this.kafkaSettings, (level, message, extra) => log[level]({ kafka: extra }, message));
+    this.producer = new EventProducer(this.kafka, this.kafkaSettings);
+  }
+
+  async open(): Promise<void> {
+    await this.db.initialize();
+    await this.producer.connect();
+  }
+
+  readiness(): ReadinessCheck[] {
+    const admin = new TopicAdmin(this.kafka);
+    return [
+      { name: 'kafka', check: () => admin.ping() },
+      { name: 'minio', check: () => this.store.ping('raw') },
+      { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
+    ];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+export const READINESS = 'flowsentry.ingest.readiness';
+
+/** Imported by the app and by the health checks, which need the same clients. */
+@Module({
+  providers: [Connections, { provide: READINESS, useFactory: (c: Connections) => c.readiness(), inject: [Connections] }],
+  exports: [Connections, READINESS],
+})
+export class ConnectionsModule {}

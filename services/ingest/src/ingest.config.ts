@@ -1,0 +1,20 @@
+import { env, loadConfig } from '@flowsentry/config';
+
+export const INGEST_CONFIG = 'flowsentry.ingest.config';
+
+export const ingestConfigShape = {
+  HOST: env.string('127.0.0.1'),
+  PORT: env.int(8081, 0, 65535),
+  INGEST_GROUP_ID: env.string('flowsentry-ingest'),
+  INGEST_BATCH_MAX_EVENTS: env.int(5000, 1, 1_000_000),
+  INGEST_BATCH_MAX_BYTES: env.int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  INGEST_BATCH_MAX_WAIT_MS: env.int(2000, 10, 600_000),
+  /** Larger events are rejected to the DLQ: a flow record is a few hundred bytes. */
+  INGEST_MAX_EVENT_BYTES: env.int(64 * 1024, 256, 1024 * 1024),
+};
+
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
+
+export function loadIngestConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(ingestConfigShape, source);
+}

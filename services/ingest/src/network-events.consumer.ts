@@ -1,0 +1,54 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Topics } from '@flowsentry/contracts';
+import { DeadLetterPublisher, MicroBatchConsumer, physicalTopic } from '@flowsentry/messaging';
+import { Logger, LOGGER } from '@flowsentry/telemetry';
+import { Connections } from './connections';
+import { INGEST_CONFIG, IngestConfig } from './ingest.config';
+import { RawBatchLander } from './raw-batch-lander';
+
+/** Subscribes ingest to `network.events` once the app is up, and drains it on SIGTERM. */
+@Injectable()
+export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: MicroBatchConsumer;
+
+  constructor(
+    private readonly connections: Connections,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { kafka, kafkaSettings, producer, store, db } = this.connections;
+    await this.connections.open();
+    const lander = new RawBatchLander(
+      db,
+      store,
+      producer,
+      new DeadLetterPublisher(producer, kafkaSettings, this.config.INGEST_GROUP_ID),
+      { consumerGroup: this.config.INGEST_GROUP_ID, maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES },
+      this.log,
+    );
+    this.consumer = new MicroBatchConsumer(
+      kafka,
+      {
+        groupId: this.config.INGEST_GROUP_ID,
+        topics: [physicalTopic(kafkaSettings, Topics.networkEvents)],
+        limits: { maxCount: this.config.INGEST_BATCH_MAX_EVENTS, maxBytes: this.config.INGEST_BATCH_MAX_BYTES, maxWaitMs: this.config.INGEST_BATCH_MAX_WAIT_MS },
+        onError: (err, where) => this.log.error({ err }, `ingest ${where} failed; will retry`),
+      },
+      lander,
+    );
+    await this.consumer.start();
+    this.log.info(
+      { group: this.config.INGEST_GROUP_ID, maxEvents: this.config.INGEST_BATCH_MAX_EVENTS, maxBytes: this.config.INGEST_BATCH_MAX_BYTES, maxWaitMs: this.config.INGEST_BATCH_MAX_WAIT_MS },
+      'ingest consuming network.events',
+    );
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (!this.consumer) return;
+    this.log.info({ signal }, 'draining: flushing open batches before exit');
+    await this.consumer.drain();
+    this.log.info('drained');
+  }
+}
