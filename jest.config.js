@@ -14,8 +14,9 @@ const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<root
 const common = { rootDir: __dirname, roots, moduleNameMapper, transform: { '^.+\\.ts$': swc }, testEnvironment: 'node', modulePathIgnorePatterns: ['/dist/'] };
 
 module.exports = {
+  testTimeout: 240000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/', '/dist/'] },
-    { ...common, displayName: 'integration', testMatch: ['**/*.int.spec.ts'], testTimeout: 180000, slowTestThreshold: 60 },
+    { ...common, displayName: 'integration', testMatch: ['**/*.int.spec.ts'] },
   ],
 };

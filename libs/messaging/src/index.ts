@@ -11,3 +11,4 @@ export * from './partition-buffer';
 export * from './micro-batch-consumer';
 export * from './nest-transport';
 export * from './topic-admin';
+export * from './topic-reader';

@@ -20,6 +20,8 @@ export interface MicroBatchConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   onError?: (error: unknown, context: string) => void;
+  /** Reports how many fetched messages wait in buffers, after every fetch and flush (a drain KPI). */
+  onBuffered?: (messages: number) => void;
 }
 
 /** How soon a batch whose flush failed is tried again when no new message arrives to trigger it. */
@@ -104,7 +106,18 @@ export class MicroBatchConsumer {
         });
       }
       this.armTimer(state);
+      this.reportBuffered();
     });
+  }
+
+  bufferedMessages(): number {
+    let total = 0;
+    for (const state of this.partitions.values()) total += state.buffer.messages.length;
+    return total;
+  }
+
+  private reportBuffered(): void {
+    this.options.onBuffered?.(this.bufferedMessages());
   }
 
   /** Schedules the time-limit flush, or a retry of a batch whose flush failed (`delayMs`). */
@@ -142,6 +155,7 @@ export class MicroBatchConsumer {
       }
       throw err;
     }
+    this.reportBuffered();
     const last = batch.messages[batch.messages.length - 1]!;
     await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
   }
@@ -157,7 +171,7 @@ export class MicroBatchConsumer {
   }
 }
 
-function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+export function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
   const headers: ConsumedMessage['headers'] = {};
   for (const [name, value] of Object.entries(m.headers ?? {})) headers[name] = Array.isArray(value) ? value[0] : value;
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };

@@ -20,6 +20,19 @@ export class TopicAdmin {
     }
   }
 
+  /** Creates missing topics (tests and tools; the platform provisions the real ones). */
+  async ensureTopics(topics: string[], partitions: number): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     const admin = this.kafka.admin();
     await admin.connect();

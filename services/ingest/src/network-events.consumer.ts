@@ -5,6 +5,7 @@ import { Logger, LOGGER } from '@flowsentry/telemetry';
 import { Connections } from './connections';
 import { INGEST_CONFIG, IngestConfig } from './ingest.config';
 import { RawBatchLander } from './raw-batch-lander';
+import { ingestMetrics } from './ingest.metrics';
 
 /** Subscribes ingest to `network.events` once the app is up, and drains it on SIGTERM. */
 @Injectable()
@@ -35,6 +36,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
         topics: [physicalTopic(kafkaSettings, Topics.networkEvents)],
         limits: { maxCount: this.config.INGEST_BATCH_MAX_EVENTS, maxBytes: this.config.INGEST_BATCH_MAX_BYTES, maxWaitMs: this.config.INGEST_BATCH_MAX_WAIT_MS },
         onError: (err, where) => this.log.error({ err }, `ingest ${where} failed; will retry`),
+        onBuffered: (n) => ingestMetrics.buffered.set(n),
       },
       lander,
     );

@@ -1,1 +1,16 @@
-export {};
+export * from './special-functions';
+export * from './sorted-sample';
+export * from './kolmogorov';
+export * from './ks';
+export * from './wasserstein';
+export * from './psi';
+export * from './categorical';
+export * from './test-selection';
+export * from './columns';
+export * from './prng';
+export * from './monitor-shapes';
+export * from './baseline';
+export * from './baseline-json';
+export * from './violations';
+export * from './check-batch';
+export * from './score-drift';

@@ -1,0 +1,86 @@
+import {
+  context,
+  propagation,
+  trace,
+  type Context,
+  type Link,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+
+/** Headers as kafkajs delivers them to a consumer. */
+export type IncomingKafkaHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+/** Headers as a producer builds them before send. */
+export type OutgoingKafkaHeaders = Record<string, string | Buffer | undefined>;
+
+/**
+ * What injection may add; absent when there is no valid span to continue. A type alias, not an
+ * interface, so the result still fits `OutgoingKafkaHeaders` and can be handed to kafkajs.
+ */
+export type TraceHeaders = {
+  traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
+};
+
+/** Same value as `Headers.runId` in @flowsentry/contracts; kept here so telemetry stays a leaf lib. */
+export const RUN_ID_HEADER = 'x-run-id';
+
+const decode = (value: Buffer | string): string => (typeof value === 'string' ? value : value.toString('utf8'));
+
+/** Kafka header names are case-sensitive bytes; a peer that capitalised them still gets found. */
+function headerValue(headers: IncomingKafkaHeaders, key: string): string | string[] | undefined {
+  const name = key in headers ? key : Object.keys(headers).find((candidate) => candidate.toLowerCase() === key);
+  const raw = name === undefined ? undefined : headers[name];
+  if (raw === undefined) return undefined;
+  return Array.isArray(raw) ? raw.map(decode) : decode(raw);
+}
+
+const kafkaHeaderGetter: TextMapGetter<IncomingKafkaHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headerValue(headers, key),
+};
+
+/**
+ * Writes `traceparent`/`tracestate` (and `baggage`) for `ctx` into the outgoing headers. The
+ * kafkajs instrumentation does the same on send; writing them explicitly keeps the trace intact
+ * if instrumentation is disabled or the producer was loaded before it.
+ */
+export function injectTraceHeaders<H extends OutgoingKafkaHeaders>(
+  headers: H,
+  ctx: Context = context.active(),
+): H & TraceHeaders {
+  propagation.inject(ctx, headers);
+  return headers as H & TraceHeaders;
+}
+
+/** The producer's context carried by a message, on top of the active one (keeps local baggage). */
+export function extractTraceContext(headers: IncomingKafkaHeaders | undefined): Context {
+  if (!headers) return context.active();
+  return propagation.extract(context.active(), headers, kafkaHeaderGetter);
+}
+
+export function readRunId(headers: IncomingKafkaHeaders | undefined): string | undefined {
+  if (!headers) return undefined;
+  const value = headerValue(headers, RUN_ID_HEADER);
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * A span link to the message's producer. Fan-in (many messages into one batch) cannot have
+ * several parents, so the batch span links to each message instead (BRIEF §9).
+ */
+export function linkFrom(headers: IncomingKafkaHeaders | undefined): Link | undefined {
+  const spanContext = trace.getSpanContext(extractTraceContext(headers));
+  if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
+  return { context: spanContext };
+}
+
+/** Links for every message of a batch that carried a trace context; the rest are skipped. */
+export function linksFrom(headersOfMessages: Iterable<IncomingKafkaHeaders | undefined>): Link[] {
+  const links: Link[] = [];
+  for (const headers of headersOfMessages) {
+    const link = linkFrom(headers);
+    if (link) links.push(link);
+  }
+  return links;
+}

@@ -1,0 +1,58 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually } from './eventually';
+import { stackEnv, StackRole } from './stack-env';
+
+export interface RunningService {
+  proc: ChildProcess;
+  port: number;
+  logs(): string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+const repoRoot = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a built service (`services/<name>/dist/main.js`) as its own OS process and waits for /health/ready. */
+export async function startService(name: StackRole, overrides: Record<string, string>, readyTimeoutMs = 60_000): Promise<RunningService> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(repoRoot, 'services', name, 'dist', 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...stackEnv(name), PORT: String(port), LOG_LEVEL: 'info', ...overrides },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout!.on('data', (chunk) => (output += chunk));
+  proc.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const service: RunningService = { proc, port, logs: () => output, exited, kill: (signal) => proc.kill(signal) };
+  try {
+    await eventually(
+      async () => {
+        if (ended) throw new Error(`${name} exited during start-up:\n${output.slice(-3000)}`);
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      `${name} to become ready`,
+      readyTimeoutMs,
+    );
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${output.slice(-3000)}`);
+  }
+  return service;
+}
