@@ -9,5 +9,6 @@ export const ingestMetrics = {
   rawBytes: counter('flowsentry_ingest_raw_bytes_total', 'Compressed bytes written to RAW'),
   buffered: gauge('flowsentry_ingest_buffered_events', 'Consumed events waiting in open batches (not yet committed)'),
   batchLatency: histogram('flowsentry_ingest_batch_seconds', 'Time to land one batch (encode, write, audit, emit)', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]),
+  phase: histogram('flowsentry_ingest_phase_seconds', 'Where a batch spends its time', ['phase'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
   batchSize: histogram('flowsentry_ingest_batch_events', 'Events per landed batch', [], [10, 100, 500, 1000, 5000, 10000, 50000]),
 };

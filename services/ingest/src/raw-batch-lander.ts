@@ -52,6 +52,7 @@ export class RawBatchLander implements MicroBatchHandler {
 
   private async land(batch: MicroBatch, range: { first: string; last: string }, ids: BatchIdentity): Promise<void> {
     const started = Date.now();
+    const phase = phaseTimer();
     ingestMetrics.eventsIn.inc(batch.messages.length);
     const ref = rawBatchRef(batch.topic, batch.partition, range.first, range.last, Number(batch.messages[0]!.timestamp));
     const row = await new IngestionBatches(this.db.manager).plan({
@@ -64,6 +65,7 @@ export class RawBatchLander implements MicroBatchHandler {
       eventId: ids.eventId,
       runId: ids.runId,
     });
+    phase('plan');
     if (row.status === 'landed') return this.reemit(row);
     if (batch.messages[0]!.offset !== row.firstOffset) {
       // Only a manual replay that starts inside a half-finished batch gets here; its head is gone from this fetch.
@@ -71,9 +73,11 @@ export class RawBatchLander implements MicroBatchHandler {
     }
 
     const encoded = await encodeRawBatch(batch.messages, this.options.maxEventBytes);
+    phase('validate');
     if (encoded.deadLetters.length > 0) {
       await this.deadLetters.publish(encoded.deadLetters);
       for (const letter of encoded.deadLetters) ingestMetrics.rejected.inc({ reason: letter.reason });
+      phase('dead_letter');
     }
     if (encoded.accepted === 0) {
       await new IngestionBatches(this.db.manager).markLanded(keyOf(row), { sha256: null, eventCount: 0, rejected: encoded.deadLetters.length, landedEvent: null });
@@ -81,7 +85,9 @@ export class RawBatchLander implements MicroBatchHandler {
     }
 
     const gz = await gzipRaw(encoded.jsonl);
+    phase('compress');
     const stored = await this.store.put(ref, gz, 'application/gzip');
+    phase('write_raw');
     const event = buildEvent(Topics.rawLanded, {
       id: ids.eventId,
       service: 'ingest',
@@ -116,7 +122,9 @@ export class RawBatchLander implements MicroBatchHandler {
       });
       await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: event as unknown as Record<string, unknown> });
     });
+    phase('audit');
     await this.producer.emit(Topics.rawLanded, ids.datasetId, event, ids.runId);
+    phase('emit');
 
     ingestMetrics.eventsLanded.inc(encoded.accepted);
     ingestMetrics.batches.inc({ trigger: batch.trigger });
@@ -147,6 +155,16 @@ function batchIdentity(topic: string, partition: number, first: string, last: st
     datasetId: `${topic}-p${partition}-${first}-${last}`,
     eventId: deterministicId('raw.landed', topic, partition, first, last),
     runId: deterministicId('run', topic, partition, first, last),
+  };
+}
+
+/** Observes the time since the previous call under the given phase label. */
+function phaseTimer(): (name: string) => void {
+  let last = process.hrtime.bigint();
+  return (name) => {
+    const now = process.hrtime.bigint();
+    ingestMetrics.phase.observe({ phase: name }, Number(now - last) / 1e9);
+    last = now;
   };
 }
 

@@ -1,0 +1,50 @@
+import { gunzipSync } from 'node:zlib';
+import { ConsumedMessage } from '@flowsentry/messaging';
+import { encodeRawBatch, gzipRaw } from './raw-batch-encoder';
+
+const event = (i: number) => ({
+  event_id: `e${i}`,
+  ts: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+  sensor_id: 's',
+  src_ip: '10.0.0.1',
+  dst_ip: '10.0.0.2',
+  src_port: 1000,
+  dst_port: 22,
+  protocol: 'tcp',
+  bytes_in: 1,
+  bytes_out: 2,
+  packets_in: 1,
+  packets_out: 1,
+  duration_ms: 1,
+});
+const msg = (offset: number, value: Buffer | null): ConsumedMessage => ({ topic: 'network.events', partition: 0, offset: String(offset), key: null, value, headers: {}, timestamp: '0' });
+
+describe('encodeRawBatch', () => {
+  it('keeps valid events as their original bytes, one per line, and dead-letters the rest', async () => {
+    const original = Buffer.from(`{ "x" : 1 ,${JSON.stringify(event(1)).slice(1)}`);
+    const encoded = await encodeRawBatch([msg(0, original), msg(1, Buffer.from('nope')), msg(2, Buffer.from(JSON.stringify(event(2))))], 1024);
+    expect(encoded.accepted).toBe(2);
+    expect(encoded.jsonl.toString()).toBe(`${original.toString()}\n${JSON.stringify(event(2))}\n`);
+    expect(encoded.deadLetters).toHaveLength(1);
+    expect(encoded.deadLetters[0]).toMatchObject({ offset: '1', reason: 'malformed-json' });
+    expect(encoded.minEventTimeMs).toBe(Date.UTC(2026, 10, 21, 10, 0, 1));
+    expect(encoded.maxEventTimeMs).toBe(Date.UTC(2026, 10, 21, 10, 0, 2));
+  });
+
+  it('turns a pretty-printed event into one line without touching anything but its line breaks', async () => {
+    const pretty = Buffer.from(JSON.stringify(event(3), null, 2).replace(/\n/g, '\r\n'));
+    const encoded = await encodeRawBatch([msg(0, pretty)], 4096);
+    const line = encoded.jsonl.subarray(0, encoded.jsonl.length - 1);
+    expect(line.length).toBe(pretty.length);
+    expect(line.includes(0x0a)).toBe(false);
+    expect(JSON.parse(line.toString())).toEqual(event(3));
+    expect(pretty.includes(0x0a)).toBe(true);
+  });
+
+  it('compresses deterministically, so a replay writes identical bytes', async () => {
+    const jsonl = Buffer.from(`${JSON.stringify(event(1))}\n`);
+    const [a, b] = await Promise.all([gzipRaw(jsonl), gzipRaw(jsonl)]);
+    expect(a.equals(b)).toBe(true);
+    expect(gunzipSync(a).equals(jsonl)).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs dependencies, builds, starts the real local
+# stack (Kafka, MinIO, PostgreSQL, Jaeger), runs unit and integration tests, and ends with the
+# plain summary line `N passed, N failed, N skipped` counted from jest's own JSON results.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export ONNXRUNTIME_NODE_INSTALL=skip
+export FLOWSENTRY_CACHE="${FLOWSENTRY_CACHE:-$HOME/.cache/flowsentry}"
+export npm_config_cache="${npm_config_cache:-$FLOWSENTRY_CACHE/npm}"
+results="$(mktemp -d)"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+die() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+step "installing dependencies (npm ci, cache in $npm_config_cache)"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+fi
+
+step "building (tsc -b)"
+npx tsc -b tsconfig.build.json >&2 || die "build failed"
+
+step "starting the local stack"
+bash tools/stack/stack.sh up >&2 || die "the local stack did not start (see messages above)"
+
+step "unit tests"
+npx jest --selectProjects unit --json --outputFile="$results/unit.json" >&2
+step "integration tests (real Kafka, MinIO, PostgreSQL, Jaeger)"
+npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$results/integration.json" >&2
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const name of ["unit", "integration"]) {
+    const file = process.argv[1] + "/" + name + ".json";
+    if (!fs.existsSync(file)) { failed += 1; console.error(name + ": jest wrote no results"); continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+' "$results"
