@@ -15,6 +15,7 @@ export {
   type TraceHeaders,
 } from './propagation/kafka-headers';
 export { withConsumerSpan } from './propagation/consumer-span';
+export { currentTraceId, withSpan } from './propagation/internal-span';
 export * from './propagation/span-attributes';
 
 export { createLogger, type Logger } from './logging/logger';

@@ -2,9 +2,9 @@ import { DataSource } from 'typeorm';
 import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, NonRetriableError, PlannedRange } from '@flowsentry/messaging';
-import { formatRef, ObjectStore, rawBatchRef } from '@flowsentry/storage';
-import { ATTR_DATASET_ID, ATTR_RUN_ID, linksFrom, Logger, withConsumerSpan } from '@flowsentry/telemetry';
-import { encodeRawBatch, gzipRaw } from './raw-batch-encoder';
+import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
+import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linksFrom, Logger, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
+import { EncodedRawBatch, encodeRawBatch, gzipRaw } from './raw-batch-encoder';
 import { ingestMetrics } from './ingest.metrics';
 
 export interface LanderOptions {
@@ -75,7 +75,7 @@ export class RawBatchLander implements MicroBatchHandler {
     const encoded = await encodeRawBatch(batch.messages, this.options.maxEventBytes);
     phase('validate');
     if (encoded.deadLetters.length > 0) {
-      await this.deadLetters.publish(encoded.deadLetters);
+      await withSpan('dlq.publish', { 'messaging.batch.message_count': encoded.deadLetters.length }, () => this.deadLetters.publish(encoded.deadLetters));
       for (const letter of encoded.deadLetters) ingestMetrics.rejected.inc({ reason: letter.reason });
       phase('dead_letter');
     }
@@ -86,7 +86,7 @@ export class RawBatchLander implements MicroBatchHandler {
 
     const gz = await gzipRaw(encoded.jsonl);
     phase('compress');
-    const stored = await this.store.put(ref, gz, 'application/gzip');
+    const stored = await withSpan('raw.write', { 'flowsentry.object': formatRef(ref), 'flowsentry.bytes': gz.length }, () => this.store.put(ref, gz, 'application/gzip'));
     phase('write_raw');
     const event = buildEvent(Topics.rawLanded, {
       id: ids.eventId,
@@ -105,23 +105,7 @@ export class RawBatchLander implements MicroBatchHandler {
       },
     });
 
-    await this.db.transaction(async (em) => {
-      const ledger = new RunLedger(em);
-      await ledger.ensureRun({ runId: ids.runId, trigger: 'raw.landed', traceId: null });
-      await ledger.recordArtifact({ ref: formatRef(ref), layer: 'raw', sha256: stored.sha256, sizeBytes: String(stored.size), contentType: 'application/gzip', producedBy: 'ingest', runId: ids.runId });
-      await ledger.link([{ parentRef: kafkaRangeRef(batch.topic, batch.partition, range.first, range.last), childRef: formatRef(ref), relation: 'ingested', runId: ids.runId }]);
-      await ledger.recordStep({
-        runId: ids.runId,
-        service: 'ingest',
-        step: 'ingestion',
-        status: 'succeeded',
-        inputRef: kafkaRangeRef(batch.topic, batch.partition, range.first, range.last),
-        outputEventId: ids.eventId,
-        details: { accepted: encoded.accepted, rejected: encoded.deadLetters.length, rawBytes: encoded.jsonl.length, gzBytes: stored.size, trigger: batch.trigger },
-        startedAt: new Date(started),
-      });
-      await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: event as unknown as Record<string, unknown> });
-    });
+    await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, event, started));
     phase('audit');
     await this.producer.emit(Topics.rawLanded, ids.datasetId, event, ids.runId);
     phase('emit');
@@ -132,6 +116,38 @@ export class RawBatchLander implements MicroBatchHandler {
     ingestMetrics.batchSize.observe(encoded.accepted);
     ingestMetrics.batchLatency.observe((Date.now() - started) / 1000);
     this.log.info({ dataset_id: ids.datasetId, object: formatRef(ref), accepted: encoded.accepted, rejected: encoded.deadLetters.length, trigger: batch.trigger, ms: Date.now() - started }, 'raw batch landed');
+  }
+
+  /** Run, artifact, lineage, step and the batch's landed state commit together or not at all. */
+  private async recordLanding(
+    batch: MicroBatch,
+    range: { first: string; last: string },
+    ids: BatchIdentity,
+    ref: ObjectRef,
+    stored: StoredObject,
+    encoded: EncodedRawBatch,
+    row: IngestionBatch,
+    event: RawLanded,
+    started: number,
+  ): Promise<void> {
+    const source = kafkaRangeRef(batch.topic, batch.partition, range.first, range.last);
+    await this.db.transaction(async (em) => {
+      const ledger = new RunLedger(em);
+      await ledger.ensureRun({ runId: ids.runId, trigger: 'raw.landed', traceId: currentTraceId() ?? null });
+      await ledger.recordArtifact({ ref: formatRef(ref), layer: 'raw', sha256: stored.sha256, sizeBytes: String(stored.size), contentType: 'application/gzip', producedBy: 'ingest', runId: ids.runId });
+      await ledger.link([{ parentRef: source, childRef: formatRef(ref), relation: 'ingested', runId: ids.runId }]);
+      await ledger.recordStep({
+        runId: ids.runId,
+        service: 'ingest',
+        step: 'ingestion',
+        status: 'succeeded',
+        inputRef: source,
+        outputEventId: ids.eventId,
+        details: { accepted: encoded.accepted, rejected: encoded.deadLetters.length, rawBytes: encoded.jsonl.length, gzBytes: stored.size, trigger: batch.trigger },
+        startedAt: new Date(started),
+      });
+      await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: event as unknown as Record<string, unknown> });
+    });
   }
 
   /** A redelivered, already landed batch: emit the identical event again, the consumers' guard dedups it. */

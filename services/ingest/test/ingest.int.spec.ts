@@ -11,6 +11,7 @@ import { PipelineFixture } from '../../../test/support/pipeline-fixture';
 import { landedBatches } from '../../../test/support/raw-objects';
 import { RunningService, startService } from '../../../test/support/service-process';
 import { stackEnv } from '../../../test/support/stack-env';
+import { findTraces, serviceOf } from '../../../test/support/jaeger';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -61,6 +62,22 @@ describe('ingest on the real stack', () => {
       expect(decoded.value.data.count).toBe(batch.lines.length);
       expect(message.headers[Headers.runId]?.toString()).toBe(batch.runId);
     }
+  });
+
+  it('shows the producer’s span and the ingest spans in one trace in Jaeger', async () => {
+    ingest = await startService('ingest', fx.serviceEnv('ingest', { INGEST_BATCH_MAX_EVENTS: '100', INGEST_BATCH_MAX_WAIT_MS: '500' }));
+    await runTrafficProducer(fx.prefix, ['--count', '60', '--rate', '600', '--seed', '11', '--batch', '20']);
+    await eventually(async () => (await totalLanded(fx.group('ingest'))) === 60, '60 events landed');
+    const [batch] = await landedBatches(fx.db, fx.store, fx.group('ingest'));
+
+    const trace = await eventually(async () => (await findTraces('flowsentry-ingest', { 'flowsentry.dataset_id': `${batch!.topic}-p${batch!.partition}-${batch!.firstOffset}-${batch!.lastOffset}` }, 'ingest.land_batch'))[0], 'the batch trace in Jaeger', 60_000, 1000);
+    const spans = trace.spans.map((span) => `${serviceOf(trace, span)}:${span.operationName}`);
+    expect(spans).toEqual(expect.arrayContaining([`flowsentry-producer:${fx.topic(Topics.networkEvents)} send`, 'flowsentry-ingest:ingest.land_batch', 'flowsentry-ingest:raw.write', 'flowsentry-ingest:audit.record']));
+    const land = trace.spans.find((s) => s.operationName === 'ingest.land_batch')!;
+    expect(land.references.some((r) => r.refType === 'CHILD_OF' && trace.spans.some((p) => p.spanID === r.spanID && serviceOf(trace, p) === 'flowsentry-producer'))).toBe(true);
+    // The audit row points at the same trace, so an operator can go from a run to its trace.
+    const [run] = await fx.db.query('SELECT trace_id FROM pipeline_runs WHERE run_id = $1', [batch!.runId]);
+    expect(run.trace_id).toBe(trace.traceID);
   });
 
   it('sends each kind of bad input to the DLQ with its reason while the valid events around it land', async () => {
@@ -166,5 +183,17 @@ function runConsoleProducer(topic: string, lines: string[]): Promise<void> {
     proc.stderr.on('data', (c) => (err += c));
     proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console producer exited ${code}: ${err}`))));
     proc.stdin.end(lines.join('\n') + '\n');
+  });
+}
+
+function runTrafficProducer(prefix: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [join(repoRoot, 'tools/producer/dist/cli.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...stackEnv('cli'), FLOWSENTRY_TOPIC_PREFIX: prefix },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    proc.stderr.on('data', (c) => (err += c));
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`producer exited ${code}: ${err}`))));
   });
 }

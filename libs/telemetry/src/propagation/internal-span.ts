@@ -1,0 +1,24 @@
+import { Attributes, SpanStatusCode, trace } from '@opentelemetry/api';
+
+const tracer = () => trace.getTracer('@flowsentry/telemetry');
+
+/** A child span around one step of a handler (write, audit, emit), so Jaeger shows where a batch's time went. */
+export async function withSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Trace id of the active span, recorded in audit rows so a run's rows lead to its trace in Jaeger. */
+export function currentTraceId(): string | undefined {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
