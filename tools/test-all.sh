@@ -21,6 +21,10 @@ fi
 step "building (tsc -b)"
 npx tsc -b tsconfig.build.json >&2 || die "build failed"
 
+step "lint (eslint)"
+lint_failed=0
+npx eslint . >&2 || lint_failed=1
+
 step "starting the local stack"
 bash tools/stack/stack.sh up >&2 || die "the local stack did not start (see messages above)"
 
@@ -40,6 +44,7 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
     skipped += r.numPendingTests + r.numTodoTests;
   }
+  if (process.argv[2] === "1") console.error("lint failed (see eslint output above)");
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
-' "$results"
+  process.exit(failed > 0 || passed === 0 || process.argv[2] === "1" ? 1 : 0);
+' "$results" "$lint_failed"

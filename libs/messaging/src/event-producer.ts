@@ -39,8 +39,13 @@ export class EventProducer {
 
   /** Emits a pipeline event in CloudEvents structured mode with the current trace context and run id. */
   async emit<T extends PipelineTopic>(topic: T, key: string, event: PipelineEventOf<T>, runId: string): Promise<void> {
+    await this.emitSerialized(topic, key, JSON.stringify(event), runId);
+  }
+
+  /** For re-emitting an event exactly as first sent (a redelivery must not change a byte). */
+  async emitSerialized(topic: PipelineTopic, key: string, value: string, runId: string): Promise<void> {
     const headers: Record<string, string | Buffer | undefined> = { [Headers.runId]: runId, [Headers.contentType]: CLOUDEVENTS_CONTENT_TYPE };
     injectTraceHeaders(headers);
-    await this.send(physicalTopic(this.settings, topic), [{ key, value: JSON.stringify(event), headers }]);
+    await this.send(physicalTopic(this.settings, topic), [{ key, value, headers }]);
   }
 }

@@ -75,7 +75,12 @@ export class MicroBatchConsumer {
    */
   async drain(): Promise<void> {
     this.draining = true;
-    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    try {
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch (err) {
+      // Not running (e.g. restarting after a crash): nothing is being fetched, so there is nothing to pause.
+      this.options.onError?.(err, 'pause before drain');
+    }
     for (const state of this.partitions.values()) {
       clearTimeout(state.timer);
       await state.queue.run(() => this.flush(state, 'drain', async () => undefined)).catch((err) => this.options.onError?.(err, 'drain flush'));

@@ -53,6 +53,24 @@ export class TopicAdmin {
     }
   }
 
+  /**
+   * Moves a consumer group's committed offsets (a replay). Kafka only allows this while the group
+   * has no active members, so the caller stops the service first; the error says so otherwise.
+   */
+  async setGroupOffsets(groupId: string, topic: string, partitions: Array<{ partition: number; offset: string }>): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const group = (await admin.describeGroups([groupId])).groups[0];
+      if (group && group.members.length > 0) {
+        throw new Error(`consumer group ${groupId} has ${group.members.length} active member(s); stop the service before replaying`);
+      }
+      await admin.setOffsets({ groupId, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: p.offset })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async committed(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>> {
     const admin = this.kafka.admin();
     await admin.connect();

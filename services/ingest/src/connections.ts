@@ -31,7 +31,8 @@ export class Connections implements OnApplicationShutdown {
     return [
       { name: 'kafka', check: () => admin.ping() },
       { name: 'minio', check: () => this.store.ping('raw') },
-      { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
+      // Reads the table ingest needs, so a missing migration or grant fails readiness, not the first batch.
+      { name: 'postgres', check: async () => void (await this.db.query('SELECT 1 FROM ingestion_batches LIMIT 1')) },
     ];
   }
 

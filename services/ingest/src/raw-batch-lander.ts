@@ -105,9 +105,10 @@ export class RawBatchLander implements MicroBatchHandler {
       },
     });
 
-    await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, event, started));
+    const serialized = JSON.stringify(event);
+    await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, serialized, started));
     phase('audit');
-    await this.producer.emit(Topics.rawLanded, ids.datasetId, event, ids.runId);
+    await this.producer.emitSerialized(Topics.rawLanded, ids.datasetId, serialized, ids.runId);
     phase('emit');
 
     ingestMetrics.eventsLanded.inc(encoded.accepted);
@@ -127,7 +128,7 @@ export class RawBatchLander implements MicroBatchHandler {
     stored: StoredObject,
     encoded: EncodedRawBatch,
     row: IngestionBatch,
-    event: RawLanded,
+    serializedEvent: string,
     started: number,
   ): Promise<void> {
     const source = kafkaRangeRef(batch.topic, batch.partition, range.first, range.last);
@@ -146,15 +147,15 @@ export class RawBatchLander implements MicroBatchHandler {
         details: { accepted: encoded.accepted, rejected: encoded.deadLetters.length, rawBytes: encoded.jsonl.length, gzBytes: stored.size, trigger: batch.trigger },
         startedAt: new Date(started),
       });
-      await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: event as unknown as Record<string, unknown> });
+      await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: serializedEvent });
     });
   }
 
   /** A redelivered, already landed batch: emit the identical event again, the consumers' guard dedups it. */
   private async reemit(row: IngestionBatch): Promise<void> {
     if (!row.landedEvent) return;
-    const event = row.landedEvent as unknown as RawLanded;
-    await this.producer.emit(Topics.rawLanded, event.data.datasetId, event, row.runId);
+    const event = JSON.parse(row.landedEvent) as RawLanded;
+    await this.producer.emitSerialized(Topics.rawLanded, event.data.datasetId, row.landedEvent, row.runId);
     this.log.info({ object: row.objectRef, event_id: row.eventId }, 'batch already landed; re-emitted raw.landed');
   }
 }

@@ -44,9 +44,9 @@ export class IngestionBatch {
   @Column({ name: 'run_id', type: 'text' })
   runId!: string;
 
-  /** The raw.landed envelope as first emitted, so a redelivery re-emits the very same event. */
-  @Column({ name: 'landed_event', type: 'jsonb', nullable: true })
-  landedEvent!: Record<string, unknown> | null;
+  /** The raw.landed value exactly as first emitted (text, not jsonb, which would reorder keys), so a redelivery re-emits the very same bytes. */
+  @Column({ name: 'landed_event', type: 'text', nullable: true })
+  landedEvent!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

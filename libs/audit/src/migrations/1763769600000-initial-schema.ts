@@ -75,7 +75,7 @@ export class InitialSchema1763769600000 implements MigrationInterface {
         rejected       int NOT NULL DEFAULT 0,
         event_id       text NOT NULL,
         run_id         text NOT NULL,
-        landed_event   jsonb,
+        landed_event   text,
         created_at     timestamptz NOT NULL DEFAULT now(),
         landed_at      timestamptz,
         PRIMARY KEY (consumer_group, topic, partition, first_offset),
@@ -160,6 +160,7 @@ export class InitialSchema1763769600000 implements MigrationInterface {
       await q.query(`
         DO $$ BEGIN
           IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+            GRANT USAGE ON SCHEMA public TO ${role};
             ${statements}
             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role};
           END IF;

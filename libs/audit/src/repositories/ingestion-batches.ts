@@ -31,7 +31,7 @@ export class IngestionBatches {
     await this.em.query(
       `UPDATE ingestion_batches SET status = 'landed', landed_at = now(), sha256 = $5, event_count = $6, rejected = $7, landed_event = $8
        WHERE consumer_group = $1 AND topic = $2 AND partition = $3 AND first_offset = $4`,
-      [key.consumerGroup, key.topic, key.partition, key.firstOffset, result.sha256, result.eventCount, result.rejected, result.landedEvent === null ? null : JSON.stringify(result.landedEvent)],
+      [key.consumerGroup, key.topic, key.partition, key.firstOffset, result.sha256, result.eventCount, result.rejected, result.landedEvent],
     );
   }
 }

@@ -1,1 +1,5 @@
-export {};
+export { OnnxScorer } from './onnx-scorer';
+export type { OnnxScorerOptions } from './onnx-scorer';
+export { referenceScore } from './reference-score';
+export type { ForestScores } from './forest-scores';
+export { INLIER, OUTLIER } from './forest-scores';
