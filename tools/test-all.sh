@@ -15,7 +15,7 @@ die() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 step "installing dependencies (npm ci, cache in $npm_config_cache)"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+  npm ci --no-audit --no-fund --loglevel=warn >&2 || die "npm ci failed (see above)"
 fi
 
 step "building (tsc -b)"
