@@ -6,9 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export ONNXRUNTIME_NODE_INSTALL=skip
-export FLOWSENTRY_CACHE="${FLOWSENTRY_CACHE:-$HOME/.cache/flowsentry}"
-export npm_config_cache="${npm_config_cache:-$FLOWSENTRY_CACHE/npm}"
+# shellcheck source=lib/workspace.sh
+source tools/lib/workspace.sh
 state="${FLOWSENTRY_STATE:-$FLOWSENTRY_CACHE/state}"
 rate="${DEMO_RATE:-1000}"
 seconds="${DEMO_SECONDS:-30}"
@@ -18,10 +17,8 @@ port="${INGEST_PORT:-8081}"
 step() { printf '\n==> %s\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
-step "installing dependencies"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
-step "building"
-npx tsc -b tsconfig.build.json
+step "installing dependencies and building"
+ensure_workspace || die "install or build failed (see above)"
 step "starting the local stack (first run builds servers from source: several minutes)"
 bash tools/stack/stack.sh up
 

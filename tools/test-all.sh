@@ -5,21 +5,15 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export ONNXRUNTIME_NODE_INSTALL=skip
-export FLOWSENTRY_CACHE="${FLOWSENTRY_CACHE:-$HOME/.cache/flowsentry}"
-export npm_config_cache="${npm_config_cache:-$FLOWSENTRY_CACHE/npm}"
+# shellcheck source=lib/workspace.sh
+source tools/lib/workspace.sh
 results="$(mktemp -d)"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 die() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-step "installing dependencies (npm ci, cache in $npm_config_cache)"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=warn >&2 || die "npm ci failed (see above)"
-fi
-
-step "building (tsc -b)"
-npx tsc -b tsconfig.build.json >&2 || die "build failed"
+step "installing dependencies (npm cache in $npm_config_cache) and building"
+ensure_workspace >&2 || die "install or build failed (see above)"
 
 step "lint (eslint)"
 lint_failed=0

@@ -1,13 +1,13 @@
 import {
   context,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
   type Link,
   type Span,
 } from '@opentelemetry/api';
+import { recordFailure } from './internal-span';
 import { extractTraceContext, readRunId, type IncomingKafkaHeaders } from './kafka-headers';
 import { ATTR_RUN_ID } from './span-attributes';
 
@@ -38,8 +38,7 @@ export async function withConsumerSpan<T>(
   try {
     return await context.with(trace.setSpan(context.active(), span), () => fn(span));
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    recordFailure(span, error);
     throw error;
   } finally {
     span.end();

@@ -1,4 +1,4 @@
-import { Attributes, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Attributes, Span, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const tracer = () => trace.getTracer('@flowsentry/telemetry');
 
@@ -8,8 +8,7 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: () =
     try {
       return await fn();
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      recordFailure(span, error);
       throw error;
     } finally {
       span.end();
@@ -21,4 +20,10 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: () =
 export function currentTraceId(): string | undefined {
   const ctx = trace.getActiveSpan()?.spanContext();
   return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
+
+/** Marks a span failed with the exception attached, as Jaeger shows errors. */
+export function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
