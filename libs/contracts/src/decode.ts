@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NetworkEvent, NetworkEventV1 } from './network-event';
+import { fastAcceptNetworkEvent } from './network-event-fast-path';
 import { PipelineEventOf, PipelineEvents, PipelineTopic } from './registry';
 
 export type DecodeFailureReason = 'empty' | 'not-utf8' | 'too-large' | 'malformed-json' | 'schema';
@@ -37,7 +38,10 @@ export function decodeJson(payload: Buffer | null | undefined, maxBytes = Infini
 
 export function decodeNetworkEvent(payload: Buffer | null | undefined, maxBytes = Infinity): Decoded<NetworkEvent> {
   const json = decodeJson(payload, maxBytes);
-  return json.ok ? validate(NetworkEventV1, json.value) : json;
+  if (!json.ok) return json;
+  // The common, clearly valid case skips the schema; the schema decides every other case.
+  if (fastAcceptNetworkEvent(json.value)) return { ok: true, value: json.value as NetworkEvent };
+  return validate(NetworkEventV1, json.value);
 }
 
 export function decodePipelineEvent<T extends PipelineTopic>(topic: T, payload: Buffer | null | undefined): Decoded<PipelineEventOf<T>> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Oldest timestamp we accept: anything earlier is a broken clock or a unit mistake (seconds vs ms). */
-const MIN_TS_MS = Date.UTC(2000, 0, 1);
+export const MIN_TS_MS = Date.UTC(2000, 0, 1);
 /** Sensors drift; a day of future skew is tolerated, more is rejected. */
 export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 

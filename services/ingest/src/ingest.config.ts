@@ -9,6 +9,8 @@ export const ingestConfigShape = {
   INGEST_BATCH_MAX_EVENTS: env.int(5000, 1, 1_000_000),
   INGEST_BATCH_MAX_BYTES: env.int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   INGEST_BATCH_MAX_WAIT_MS: env.int(2000, 10, 600_000),
+  /** zlib level of RAW objects: 3 compresses ~9x at ~2x the speed of the default 6 (~11x) on flow JSON. */
+  INGEST_RAW_GZIP_LEVEL: env.int(3, 1, 9),
   /** Larger events are rejected to the DLQ: a flow record is a few hundred bytes. */
   INGEST_MAX_EVENT_BYTES: env.int(64 * 1024, 256, 1024 * 1024),
 };

@@ -26,7 +26,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       store,
       producer,
       new DeadLetterPublisher(producer, kafkaSettings, this.config.INGEST_GROUP_ID),
-      { consumerGroup: this.config.INGEST_GROUP_ID, maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES },
+      { consumerGroup: this.config.INGEST_GROUP_ID, maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL },
       this.log,
     );
     this.consumer = new MicroBatchConsumer(

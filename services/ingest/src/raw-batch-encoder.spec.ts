@@ -43,7 +43,7 @@ describe('encodeRawBatch', () => {
 
   it('compresses deterministically, so a replay writes identical bytes', async () => {
     const jsonl = Buffer.from(`${JSON.stringify(event(1))}\n`);
-    const [a, b] = await Promise.all([gzipRaw(jsonl), gzipRaw(jsonl)]);
+    const [a, b] = await Promise.all([gzipRaw(jsonl, 3), gzipRaw(jsonl, 3)]);
     expect(a.equals(b)).toBe(true);
     expect(gunzipSync(a).equals(jsonl)).toBe(true);
   });

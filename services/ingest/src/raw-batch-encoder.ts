@@ -61,8 +61,8 @@ export async function encodeRawBatch(messages: ConsumedMessage[], maxEventBytes:
 const NEWLINE = Buffer.from([LF]);
 
 /** Deterministic gzip: Node writes mtime 0 and a fixed OS byte, so equal input gives equal bytes. */
-export function gzipRaw(jsonl: Buffer): Promise<Buffer> {
-  return gzipAsync(jsonl, { level: 6 });
+export function gzipRaw(jsonl: Buffer, level: number): Promise<Buffer> {
+  return gzipAsync(jsonl, { level });
 }
 
 function singleLine(value: Buffer): Buffer {

@@ -10,6 +10,7 @@ import { ingestMetrics } from './ingest.metrics';
 export interface LanderOptions {
   consumerGroup: string;
   maxEventBytes: number;
+  gzipLevel: number;
 }
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
@@ -84,7 +85,7 @@ export class RawBatchLander implements MicroBatchHandler {
       return;
     }
 
-    const gz = await gzipRaw(encoded.jsonl);
+    const gz = await gzipRaw(encoded.jsonl, this.options.gzipLevel);
     phase('compress');
     const stored = await withSpan('raw.write', { 'flowsentry.object': formatRef(ref), 'flowsentry.bytes': gz.length }, () => this.store.put(ref, gz, 'application/gzip'));
     phase('write_raw');

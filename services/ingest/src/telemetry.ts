@@ -1,4 +1,5 @@
-// Imported first by main.ts: the SDK must patch kafkajs before anything requires it.
+// Imported first by main.ts: the SDK must be running before anything requires kafkajs.
 import { startTelemetry } from '@flowsentry/telemetry';
 
-export const telemetry = startTelemetry({ service: 'ingest' });
+// Ingest traces per batch (a span continuing the first event's trace, linking the rest), not per message.
+export const telemetry = startTelemetry({ service: 'ingest', instrumentKafka: false });

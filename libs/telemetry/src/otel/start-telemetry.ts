@@ -12,6 +12,12 @@ export interface TelemetryOptions {
   otlpEndpoint?: string;
   /** `false` (or OTEL_SDK_DISABLED=true) starts nothing and returns a no-op handle. */
   enabled?: boolean;
+  /**
+   * Per-message kafkajs spans (default on). A high-volume batch consumer turns them off: it opens
+   * one span per batch with links to its messages and propagates context explicitly, and a span
+   * per message would cost more than the work it describes.
+   */
+  instrumentKafka?: boolean;
 }
 
 export interface TelemetryHandle {
@@ -43,7 +49,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
 
   const exporter = new OTLPTraceExporter({ url: otlpTracesUrl(options.otlpEndpoint), timeoutMillis: EXPORT_TIMEOUT_MS });
   const processor = new BatchSpanProcessor(exporter, { exportTimeoutMillis: EXPORT_TIMEOUT_MS });
-  const sdk = new NodeSDK(sdkConfiguration(options.service, [processor]));
+  const sdk = new NodeSDK(sdkConfiguration(options.service, [processor], options.instrumentKafka ?? true));
   sdk.start();
 
   let stopping: Promise<void> | undefined;
