@@ -7,11 +7,12 @@ import { FeaturePipeline, featureMatrix, FeatureMatrix } from '../../libs/ml/src
 import { trainIsolationForest } from '../../libs/ml/src/forest';
 import { exportOnnx } from '../../libs/ml/src/onnx';
 import { OnnxScorer, referenceScore } from '../../libs/ml/src/scoring';
-import { syntheticFlows } from '../../tools/checks/sklearn/synthetic-flows';
+import { producerFlows } from './producer-flows';
 
 /**
- * libs/ml benchmark: training time and scoring throughput (onnxruntime, 1 and 2 intra-op threads) on
- * 1M synthetic flows through the default 17-feature pipeline, next to scikit-learn on the same matrix.
+ * libs/ml benchmark: training time and scoring throughput (onnxruntime on 1 and 2 threads, TS reference) on
+ * 1M events of the traffic producer through the default 17-feature pipeline, next to scikit-learn on the
+ * same matrix.
  * Usage: bench/ml/run.sh [rows]   (the venv python comes from FLOWSENTRY_PYTHON)
  */
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -45,13 +46,13 @@ function head(matrix: FeatureMatrix, rows: number): FeatureMatrix {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  const flows = syntheticFlows(ROWS, 0.01, 1);
+  const flows = producerFlows(ROWS);
   const pipeline = FeaturePipeline.fit(flows);
   let matrix = pipeline.transform(flows.slice(0, 1));
   const transformS = bestOf(1, () => {
     matrix = pipeline.transform(flows);
   });
-  console.log(`data: ${fmt(ROWS)} synthetic flows → ${matrix.cols} features; pipeline transform ${transformS.toFixed(2)} s (${fmt(ROWS / transformS)} rows/s)`);
+  console.log(`data: ${fmt(ROWS)} producer events → ${matrix.cols} features; pipeline transform ${transformS.toFixed(2)} s (${fmt(ROWS / transformS)} rows/s)`);
 
   trainIsolationForest(head(matrix, 10_000)); // JIT warm-up
   const trainAutoS = bestOf(3, () => trainIsolationForest(matrix, { seed: 0 }));

@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a built service (`services/<name>/dist/main.js`) as its own OS process and waits for /health/ready. */
-export async function startService(name: StackRole, overrides: Record<string, string>, readyTimeoutMs = 60_000): Promise<RunningService> {
+export async function startService(name: StackRole, overrides: Record<string, string>, readyTimeoutMs = 60_000, probe: 'ready' | 'live' = 'ready'): Promise<RunningService> {
   const port = await freePort();
   const proc = spawn(process.execPath, [join(repoRoot, 'services', name, 'dist', 'main.js')], {
     env: { PATH: process.env.PATH ?? '', ...stackEnv(name), PORT: String(port), LOG_LEVEL: 'info', ...overrides },
@@ -44,10 +44,10 @@ export async function startService(name: StackRole, overrides: Record<string, st
     await eventually(
       async () => {
         if (ended) throw new Error(`${name} exited during start-up:\n${output.slice(-3000)}`);
-        const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+        const res = await fetch(`http://127.0.0.1:${port}/health/${probe}`).catch(() => undefined);
         return res?.status === 200;
       },
-      `${name} to become ready`,
+      `${name} to become ${probe}`,
       readyTimeoutMs,
     );
   } catch (err) {

@@ -24,20 +24,30 @@ export interface MicroBatchConsumerOptions {
   onBuffered?: (messages: number) => void;
 }
 
-/** How soon a batch whose flush failed is tried again when no new message arrives to trigger it. */
+/** After a failed flush, how long before the partition is read again from the failed batch. */
 const RETRY_FLUSH_MS = 1000;
 
 interface PartitionState {
   buffer: PartitionBuffer;
+  /** Serializes this partition's fetch handling, timer and drain. */
   queue: SerialQueue;
   timer?: NodeJS.Timeout;
+  /** The batch being landed. One at a time per partition keeps commits in offset order and memory bounded. */
+  inFlight?: Promise<void>;
+  /** Set when a flush failed: everything fetched after it is dropped until the re-read reaches this offset. */
+  rewindTo?: string;
+  rewindTimer?: NodeJS.Timeout;
 }
 
 /**
  * Consumes topics in per-partition micro-batches and commits a partition's offset only after
  * the handler made the batch durable: at-least-once delivery whose redelivery the handler
- * turns into a no-op (brief §8). Offsets are resolved as messages are buffered so fetching
- * moves on, but nothing is committed until the batch's flush has succeeded.
+ * turns into a no-op (brief §8).
+ *
+ * Landing a batch runs while the next one is being fetched and decoded (one in flight per
+ * partition), so storage and database round trips overlap with the client's own work. If a
+ * landing fails, nothing after it may be committed: the partition is rewound to the failed
+ * batch's first offset and read again.
  */
 export class MicroBatchConsumer {
   private readonly consumer: Consumer;
@@ -70,8 +80,8 @@ export class MicroBatchConsumer {
   }
 
   /**
-   * Graceful stop (SIGTERM): stop fetching, flush what every partition holds and commit it,
-   * then leave the group. Committing needs live membership, hence flush before disconnect.
+   * Graceful stop (SIGTERM): stop fetching, land what every partition holds and commit it,
+   * then leave the group. Committing needs live membership, hence landing before disconnect.
    */
   async drain(): Promise<void> {
     this.draining = true;
@@ -83,36 +93,24 @@ export class MicroBatchConsumer {
     }
     for (const state of this.partitions.values()) {
       clearTimeout(state.timer);
-      await state.queue.run(() => this.flush(state, 'drain', async () => undefined)).catch((err) => this.options.onError?.(err, 'drain flush'));
+      clearTimeout(state.rewindTimer);
+      await state.queue
+        .run(async () => {
+          await this.dispatch(state, 'drain', noHeartbeat);
+          await state.inFlight;
+        })
+        .catch((err) => this.options.onError?.(err, 'drain'));
     }
     await this.consumer.disconnect();
   }
 
-  /** Hard stop without flushing (tests, crash simulation): buffered messages will be redelivered. */
+  /** Hard stop without landing (tests, crash simulation): buffered messages will be redelivered. */
   async disconnect(): Promise<void> {
-    for (const state of this.partitions.values()) clearTimeout(state.timer);
+    for (const state of this.partitions.values()) {
+      clearTimeout(state.timer);
+      clearTimeout(state.rewindTimer);
+    }
     await this.consumer.disconnect();
-  }
-
-  private async onFetch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const state = this.stateFor(batch.topic, batch.partition);
-    await state.queue.run(async () => {
-      for (const raw of batch.messages) {
-        if (!isRunning() || isStale() || this.draining) return;
-        const message = toConsumed(batch.topic, batch.partition, raw);
-        if (state.buffer.isRewind(message)) state.buffer.clear();
-        if (state.buffer.isEmpty) state.buffer.planned = await this.handler.plan?.(batch.topic, batch.partition, message.offset);
-        state.buffer.add(message, Date.now());
-        resolveOffset(message.offset);
-        const trigger = state.buffer.dueBy(Date.now());
-        if (trigger) await this.flush(state, trigger, heartbeat).catch((err) => {
-          this.armTimer(state, RETRY_FLUSH_MS);
-          throw err;
-        });
-      }
-      this.armTimer(state);
-      this.reportBuffered();
-    });
   }
 
   bufferedMessages(): number {
@@ -121,48 +119,89 @@ export class MicroBatchConsumer {
     return total;
   }
 
+  private async onFetch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const state = this.stateFor(batch.topic, batch.partition);
+    await state.queue.run(async () => {
+      for (const raw of batch.messages) {
+        if (!isRunning() || isStale() || this.draining) return;
+        if (state.rewindTo !== undefined) {
+          if (raw.offset !== state.rewindTo) continue;
+          state.rewindTo = undefined;
+        }
+        const message = toConsumed(batch.topic, batch.partition, raw);
+        if (state.buffer.isRewind(message)) state.buffer.clear();
+        if (state.buffer.isEmpty) state.buffer.planned = await this.handler.plan?.(batch.topic, batch.partition, message.offset);
+        state.buffer.add(message, Date.now());
+        resolveOffset(message.offset);
+        const trigger = state.buffer.dueBy(Date.now());
+        if (trigger) await this.dispatch(state, trigger, heartbeat);
+      }
+      this.armTimer(state);
+      this.reportBuffered();
+    });
+  }
+
+  /** Hands the buffered batch to the handler without waiting for it, once the previous one has landed. */
+  private async dispatch(state: PartitionState, trigger: MicroBatch['trigger'], heartbeat: () => Promise<void>): Promise<void> {
+    if (state.inFlight) await withHeartbeat(heartbeat, () => state.inFlight!);
+    if (state.buffer.isEmpty || state.rewindTo !== undefined) return;
+    clearTimeout(state.timer);
+    const batch = state.buffer.take(trigger);
+    state.inFlight = this.land(state, batch).finally(() => {
+      state.inFlight = undefined;
+      this.reportBuffered();
+    });
+  }
+
+  private async land(state: PartitionState, batch: MicroBatch): Promise<void> {
+    const first = batch.messages[0]!.offset;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    try {
+      await this.handler.flush(batch, { heartbeat: noHeartbeat });
+      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    } catch (err) {
+      this.options.onError?.(err, `landing ${batch.topic}/${batch.partition} ${first}-${last}`);
+      this.rewind(state, batch.topic, batch.partition, first);
+    }
+  }
+
+  /** Drops what was read after a failed batch and reads the partition again from that batch, after a pause. */
+  private rewind(state: PartitionState, topic: string, partition: number, offset: string): void {
+    state.buffer.clear();
+    state.rewindTo = offset;
+    clearTimeout(state.timer);
+    clearTimeout(state.rewindTimer);
+    state.rewindTimer = setTimeout(() => {
+      try {
+        this.consumer.seek({ topic, partition, offset });
+      } catch (err) {
+        // Not running: a restart resumes from the committed offset, which is at or before `offset`.
+        state.rewindTo = undefined;
+        this.options.onError?.(err, 'rewind');
+      }
+    }, RETRY_FLUSH_MS);
+    state.rewindTimer.unref?.();
+  }
+
   private reportBuffered(): void {
     this.options.onBuffered?.(this.bufferedMessages());
   }
 
-  /** Schedules the time-limit flush, or a retry of a batch whose flush failed (`delayMs`). */
-  private armTimer(state: PartitionState, delayMs?: number): void {
+  /** Schedules the time-limit flush of a partly filled batch. */
+  private armTimer(state: PartitionState): void {
     clearTimeout(state.timer);
-    if (state.buffer.isEmpty) return;
-    if (delayMs === undefined && state.buffer.planned) return;
-    const wait = delayMs ?? Math.max(0, state.buffer.startedAt + this.options.limits.maxWaitMs - Date.now());
+    if (state.buffer.isEmpty || state.buffer.planned || state.rewindTo !== undefined) return;
+    const wait = Math.max(0, state.buffer.startedAt + this.options.limits.maxWaitMs - Date.now());
     state.timer = setTimeout(() => {
       state.queue
         .run(async () => {
           const trigger = state.buffer.dueBy(Date.now());
-          if (trigger) await this.flush(state, trigger, async () => undefined);
+          if (trigger) await this.dispatch(state, trigger, noHeartbeat);
           this.armTimer(state);
         })
-        .catch((err) => {
-          this.options.onError?.(err, 'timed flush');
-          this.armTimer(state, RETRY_FLUSH_MS);
-        });
+        .catch((err) => this.options.onError?.(err, 'timed flush'));
     }, wait);
     state.timer.unref?.();
-  }
-
-  private async flush(state: PartitionState, trigger: MicroBatch['trigger'], heartbeat: () => Promise<void>): Promise<void> {
-    if (state.buffer.isEmpty) return;
-    clearTimeout(state.timer);
-    const batch = state.buffer.take(trigger);
-    try {
-      await withHeartbeat(heartbeat, () => this.handler.flush(batch, { heartbeat }));
-    } catch (err) {
-      // Keep the batch: the next fetch or timer retries it, and nothing was committed.
-      if (state.buffer.isEmpty) {
-        state.buffer.planned = batch.planned;
-        for (const m of batch.messages) state.buffer.add(m, Date.now());
-      }
-      throw err;
-    }
-    this.reportBuffered();
-    const last = batch.messages[batch.messages.length - 1]!;
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
   }
 
   private stateFor(topic: string, partition: number): PartitionState {
@@ -175,6 +214,8 @@ export class MicroBatchConsumer {
     return state;
   }
 }
+
+const noHeartbeat = async (): Promise<void> => undefined;
 
 export function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
   const headers: ConsumedMessage['headers'] = {};

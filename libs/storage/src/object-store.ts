@@ -83,6 +83,19 @@ export class ObjectStore {
     return refs;
   }
 
+  /** Provisioning and tests; the platform creates the real buckets. */
+  async createBucket(layer: ObjectRef['layer']): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket({ layer })))) await this.client.makeBucket(this.bucket({ layer }), this.settings.region);
+  }
+
+  /** Removes a layer's bucket with everything in it (tests). */
+  async removeBucket(layer: ObjectRef['layer']): Promise<void> {
+    const bucket = this.bucket({ layer });
+    const names = (await this.list(layer, '')).map((r) => r.key);
+    if (names.length) await this.client.removeObjects(bucket, names);
+    await this.client.removeBucket(bucket);
+  }
+
   /** Readiness: the bucket this service writes to answers. */
   async ping(layer: ObjectRef['layer']): Promise<void> {
     const exists = await this.client.bucketExists(this.bucket({ layer }));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Artifact, StepRecord } from '@flowsentry/audit';
 import { decodePipelineEvent, Headers, Topics } from '@flowsentry/contracts';
 import { readTopic } from '@flowsentry/messaging';
-import { parseRef } from '@flowsentry/storage';
+import { ObjectStore, parseRef, storageSettingsFromEnv } from '@flowsentry/storage';
 import { eventually } from '../../../test/support/eventually';
 import { flowEvent } from '../../../test/support/network-events';
 import { PipelineFixture } from '../../../test/support/pipeline-fixture';
@@ -180,6 +180,51 @@ describe('ingest on the real stack', () => {
     for (const first of landedBefore) expect(values.filter((v) => v === first.value!.toString())).toHaveLength(2);
     const [replays] = await fx.db.query('SELECT count(*)::int AS n FROM replays WHERE consumer_group = $1', [group]);
     expect(replays.n).toBe(1);
+  });
+
+  it('rewinds when landing fails and lands every event exactly once after storage recovers', async () => {
+    const group = fx.group('ingest');
+    const bucketPrefix = `${fx.prefix}x`;
+    const owner = fx.ownerEnv;
+    // Root credentials and a bucket prefix whose RAW bucket does not exist yet: every write fails until the test creates it.
+    ingest = await startService(
+      'ingest',
+      fx.serviceEnv('ingest', { MINIO_ACCESS_KEY: owner.MINIO_ACCESS_KEY!, MINIO_SECRET_KEY: owner.MINIO_SECRET_KEY!, FLOWSENTRY_BUCKET_PREFIX: bucketPrefix, INGEST_BATCH_MAX_EVENTS: '100', INGEST_BATCH_MAX_WAIT_MS: '300' }),
+      60_000,
+      'live',
+    );
+    await fx.producer.send(fx.topic(Topics.networkEvents), Array.from({ length: 500 }, (_, i) => ({ key: `s${i % 3}`, value: JSON.stringify(flowEvent(30000 + i)) })));
+    await eventually(async () => /landing .* failed|NoSuchBucket|does not exist/i.test(ingest!.logs()), 'a failed landing in the logs');
+    expect(await totalLanded(group)).toBe(0);
+
+    const store = new ObjectStore({ ...storageSettingsFromEnv(owner), bucketPrefix });
+    await store.createBucket('raw');
+    try {
+      const ids = await eventually(
+        async () => {
+          const lines = (await landedBatches(fx.db, store, group)).flatMap((b) => b.lines.map((l) => JSON.parse(l.toString()).event_id as string));
+          return lines.length >= 500 ? lines : undefined;
+        },
+        'all 500 events landed after recovery',
+        90_000,
+        500,
+      ).catch((err) => {
+        throw new Error(`${(err as Error).message}\n--- ingest output ---\n${ingest!.logs().slice(-6000)}`);
+      });
+      expect(ids).toHaveLength(500);
+      expect(new Set(ids).size).toBe(500);
+      // The offset commit follows the landing, so it may trail the audit row by a moment.
+      const end = (await fx.admin.offsets(fx.topic(Topics.networkEvents))).map((p) => p.high);
+      await eventually(async () => {
+        const committed = await fx.admin.committed(group, fx.topic(Topics.networkEvents));
+        // An empty partition has nothing to commit (Kafka reports -1).
+        return committed.length === end.length && committed.every((c) => c.offset === end[c.partition] || (end[c.partition] === '0' && c.offset === '-1'));
+      }, 'offsets committed up to the end of every partition').catch(async (err) => {
+        throw new Error(`${(err as Error).message}: committed ${JSON.stringify(await fx.admin.committed(group, fx.topic(Topics.networkEvents)))} end ${JSON.stringify(end)}\n${ingest!.logs().slice(-4000)}`);
+      });
+    } finally {
+      await store.removeBucket('raw');
+    }
   });
 
   it('drains on SIGTERM: the open batch is flushed and committed before the process exits', async () => {

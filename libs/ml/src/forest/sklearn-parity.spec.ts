@@ -4,7 +4,8 @@ import { trainIsolationForest } from './train-isolation-forest';
 
 /**
  * Agreement with scikit-learn's IsolationForest on the fixtures written by tools/checks/sklearn/run.sh:
- * the Isolation Forest paper's data sets shipped by r-cran-mlbench plus synthetic labelled flows.
+ * the Isolation Forest paper's data sets shipped by r-cran-mlbench plus `flows`, a simulated day of the traffic
+ * producer's labelled NetworkEvents (every attack kind) through the default NetworkEvent FeaturePipeline.
  * The random streams differ from numpy's, so agreement is statistical: over the same 10 seeds.
  */
 const reference = loadSklearnReference();
@@ -42,7 +43,7 @@ function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('parity with scikit-learn IsolationForest (same parameters, seeds 0–9)', () => {
-  it('covers at least four of the paper’s data sets and the synthetic flows', () => {
+  it('covers at least four of the paper’s data sets and the traffic producer’s labelled flows', () => {
     expect(DATASETS).toEqual(expect.arrayContaining(['ionosphere', 'pima', 'breastw', 'satellite', 'shuttle', 'flows']));
   });
 

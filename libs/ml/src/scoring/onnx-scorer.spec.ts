@@ -102,6 +102,24 @@ describe('OnnxScorer', () => {
     await scorer.release();
   });
 
+  it('scores a batch split across threads bit-identically to one thread, for any row count', async () => {
+    const training = randomMatrix(1000, 4, 10, (r) => r.nextDouble() * 50);
+    const model = trainIsolationForest(training, { seed: 2 });
+    const bytes = exportOnnx(model, identitySpec(4), { modelName: 'split', modelVersion: '1' });
+    const single = await OnnxScorer.create(bytes);
+    const whole = await single.score(training);
+    for (const threads of [2, 3]) {
+      const split = await OnnxScorer.create(bytes, { threads, parallelFromRows: 1 });
+      for (const rows of [1, 2, 5, 1000]) {
+        const scores = await split.score(featureMatrix(training.data.subarray(0, rows * 4), 4));
+        expect(scores.scoreSamples).toEqual(whole.scoreSamples.subarray(0, rows));
+        expect(scores.decision).toEqual(whole.decision.subarray(0, rows));
+      }
+      await split.release();
+    }
+    await single.release();
+  });
+
   it('rejects a matrix with the wrong number of columns and non-positive thread counts', async () => {
     const model = trainIsolationForest(randomMatrix(300, 4, 8, (r) => r.nextDouble()), { nEstimators: 3 });
     const scorer = await scorerFor(model);
