@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ConsumedMessage } from './consumed-message';
-import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange } from './micro-batch';
+import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, RewindRequired } from './micro-batch';
 import { PartitionBuffer } from './partition-buffer';
 import { SerialQueue } from './serial-queue';
 import { withHeartbeat } from './pacemaker';
@@ -161,7 +161,7 @@ export class MicroBatchConsumer {
       await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
     } catch (err) {
       this.options.onError?.(err, `landing ${batch.topic}/${batch.partition} ${first}-${last}`);
-      this.rewind(state, batch.topic, batch.partition, first);
+      this.rewind(state, batch.topic, batch.partition, err instanceof RewindRequired ? err.offset : first);
     }
   }
 

@@ -24,3 +24,14 @@ export interface MicroBatch {
 export interface MicroBatchTools {
   heartbeat(): Promise<void>;
 }
+
+/**
+ * Thrown by a handler that can only land the batch from an earlier offset (a replay that starts
+ * inside a recorded, unfinished batch): the consumer rewinds the partition there and reads again.
+ */
+export class RewindRequired extends Error {
+  constructor(readonly offset: string) {
+    super(`the batch must be read again from offset ${offset}`);
+    this.name = 'RewindRequired';
+  }
+}

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
-import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, NonRetriableError, PlannedRange } from '@flowsentry/messaging';
+import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
 import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linksFrom, Logger, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
 import { EncodedRawBatch, encodeRawBatch, gzipRaw } from './raw-batch-encoder';
@@ -69,8 +69,8 @@ export class RawBatchLander implements MicroBatchHandler {
     phase('plan');
     if (row.status === 'landed') return this.reemit(row);
     if (batch.messages[0]!.offset !== row.firstOffset) {
-      // Only a manual replay that starts inside a half-finished batch gets here; its head is gone from this fetch.
-      throw new NonRetriableError(`batch ${row.objectRef} is pending but this delivery starts at offset ${batch.messages[0]!.offset}; replay from ${row.firstOffset}`);
+      // A replay that starts inside a recorded, unfinished batch: its head is not in this delivery.
+      throw new RewindRequired(row.firstOffset);
     }
 
     const encoded = await encodeRawBatch(batch.messages, this.options.maxEventBytes);
