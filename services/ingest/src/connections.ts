@@ -1,22 +1,26 @@
-import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { auditSettingsFromEnv, createAuditDataSource } from '@flowsentry/audit';
-import { createKafka, EventProducer, KafkaSettings, kafkaSettingsFromEnv, TopicAdmin } from '@flowsentry/messaging';
-import { ObjectStore, storageSettingsFromEnv } from '@flowsentry/storage';
+import { createAuditDataSource } from '@flowsentry/audit';
+import { createKafka, EventProducer, KafkaSettings, TopicAdmin } from '@flowsentry/messaging';
+import { ObjectStore } from '@flowsentry/storage';
 import { createLogger, ReadinessCheck } from '@flowsentry/telemetry';
+import { INGEST_CONFIG, IngestConfig } from './ingest.config';
 
 /** The service's clients of Kafka, MinIO and PostgreSQL, opened at start and closed last. */
 @Injectable()
 export class Connections implements OnApplicationShutdown {
-  readonly kafkaSettings: KafkaSettings = kafkaSettingsFromEnv('flowsentry-ingest');
+  readonly kafkaSettings: KafkaSettings;
   readonly kafka: Kafka;
   readonly producer: EventProducer;
-  readonly store = new ObjectStore(storageSettingsFromEnv());
-  readonly db: DataSource = createAuditDataSource(auditSettingsFromEnv(), 'flowsentry-ingest');
+  readonly store: ObjectStore;
+  readonly db: DataSource;
 
-  constructor() {
+  constructor(@Inject(INGEST_CONFIG) config: IngestConfig) {
     const log = createLogger('ingest');
+    this.kafkaSettings = config.kafka;
+    this.store = new ObjectStore(config.storage);
+    this.db = createAuditDataSource(config.audit, 'flowsentry-ingest');
     this.kafka = createKafka(this.kafkaSettings, (level, message, extra) => log[level]({ kafka: extra }, message));
     this.producer = new EventProducer(this.kafka, this.kafkaSettings);
   }
@@ -45,8 +49,13 @@ export class Connections implements OnApplicationShutdown {
 export const READINESS = 'flowsentry.ingest.readiness';
 
 /** Imported by the app and by the health checks, which need the same clients. */
-@Module({
-  providers: [Connections, { provide: READINESS, useFactory: (c: Connections) => c.readiness(), inject: [Connections] }],
-  exports: [Connections, READINESS],
-})
-export class ConnectionsModule {}
+@Module({})
+export class ConnectionsModule {
+  static register(config: IngestConfig): DynamicModule {
+    return {
+      module: ConnectionsModule,
+      providers: [{ provide: INGEST_CONFIG, useValue: config }, Connections, { provide: READINESS, useFactory: (c: Connections) => c.readiness(), inject: [Connections] }],
+      exports: [Connections, READINESS, INGEST_CONFIG],
+    };
+  }
+}

@@ -52,6 +52,11 @@ describe('ingest on the real stack', () => {
       expect(await fx.db.getRepository(StepRecord).countBy({ runId: batch.runId, step: 'ingestion', status: 'succeeded' })).toBe(1);
     }
 
+    const metrics = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+    expect(metricValue(metrics, 'flowsentry_ingest_events_landed_total')).toBe(50);
+    expect(metricValue(metrics, 'flowsentry_ingest_batches_total')).toBe(batches.length);
+    expect(metricValue(metrics, 'flowsentry_ingest_buffered_events')).toBe(0);
+
     const landed = await readTopic(fx.kafka, fx.topic(Topics.rawLanded), { count: batches.length, timeoutMs: 20_000 });
     expect(landed).toHaveLength(batches.length);
     for (const message of landed) {
@@ -227,6 +232,21 @@ describe('ingest on the real stack', () => {
     }
   });
 
+  it('refuses to start with a clear message naming each bad variable, without echoing secrets', async () => {
+    const proc = spawn(process.execPath, [join(repoRoot, 'services/ingest/dist/main.js')], {
+      env: { PATH: process.env.PATH ?? '', ...stackEnv('ingest'), INGEST_BATCH_MAX_EVENTS: 'lots', PGPASSWORD: '', MINIO_SECRET_KEY: 'top-secret-value', PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (c) => (out += c));
+    proc.stderr.on('data', (c) => (out += c));
+    const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(out).toMatch(/INGEST_BATCH_MAX_EVENTS/);
+    expect(out).toMatch(/PGPASSWORD/);
+    expect(out).not.toMatch(/top-secret-value/);
+  });
+
   it('drains on SIGTERM: the open batch is flushed and committed before the process exits', async () => {
     const group = fx.group('ingest-drain');
     ingest = await startService('ingest', fx.serviceEnv('ingest', { INGEST_GROUP_ID: group, INGEST_BATCH_MAX_EVENTS: '100000', INGEST_BATCH_MAX_WAIT_MS: '600000' }));
@@ -281,4 +301,10 @@ function runCli(prefix: string, args: string[]): Promise<string> {
     proc.stderr.on('data', (c) => (out += c));
     proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli exited ${code}: ${out}`))));
   });
+}
+
+function metricValue(exposition: string, name: string): number {
+  const line = exposition.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  if (!line) throw new Error(`metric ${name} not exposed`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
 }
