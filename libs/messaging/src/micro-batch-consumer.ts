@@ -34,8 +34,11 @@ interface PartitionState {
   timer?: NodeJS.Timeout;
   /** The batch being landed. One at a time per partition keeps commits in offset order and memory bounded. */
   inFlight?: Promise<void>;
-  /** Set when a flush failed: everything fetched after it is dropped until the re-read reaches this offset. */
-  rewindTo?: string;
+  /**
+   * Set by a failed landing to its first offset. Until the re-read reaches it, everything else is
+   * dropped, including batches the client fetched before the seek and delivers after it.
+   */
+  rewindTo?: bigint;
   rewindTimer?: NodeJS.Timeout;
 }
 
@@ -125,7 +128,7 @@ export class MicroBatchConsumer {
       for (const raw of batch.messages) {
         if (!isRunning() || isStale() || this.draining) return;
         if (state.rewindTo !== undefined) {
-          if (raw.offset !== state.rewindTo) continue;
+          if (BigInt(raw.offset) > state.rewindTo) continue;
           state.rewindTo = undefined;
         }
         const message = toConsumed(batch.topic, batch.partition, raw);
@@ -165,10 +168,12 @@ export class MicroBatchConsumer {
     }
   }
 
-  /** Drops what was read after a failed batch and reads the partition again from that batch, after a pause. */
+  /**
+   * Drops what was read after a failed batch and reads the partition again from that batch, after a pause.
+   */
   private rewind(state: PartitionState, topic: string, partition: number, offset: string): void {
     state.buffer.clear();
-    state.rewindTo = offset;
+    state.rewindTo = BigInt(offset);
     clearTimeout(state.timer);
     clearTimeout(state.rewindTimer);
     state.rewindTimer = setTimeout(() => {
@@ -176,7 +181,6 @@ export class MicroBatchConsumer {
         this.consumer.seek({ topic, partition, offset });
       } catch (err) {
         // Not running: a restart resumes from the committed offset, which is at or before `offset`.
-        state.rewindTo = undefined;
         this.options.onError?.(err, 'rewind');
       }
     }, RETRY_FLUSH_MS);
