@@ -4,7 +4,7 @@ import os from 'node:os';
 import { FeaturePipeline, featureMatrix } from '../../libs/ml/src/features';
 import { trainIsolationForest } from '../../libs/ml/src/forest';
 import { exportOnnx, ONNX_INPUT, ONNX_OUTPUTS } from '../../libs/ml/src/onnx';
-import { rowPartitionedModel } from '../../libs/ml/src/scoring/row-partitioned-model';
+import { rowPartitionedModel } from './row-partitioned-model';
 import { producerFlows } from './producer-flows';
 
 /**

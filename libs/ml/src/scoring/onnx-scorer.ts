@@ -3,20 +3,22 @@ import { FeatureMatrix } from '../features/feature-matrix';
 import { ONNX_INPUT, ONNX_OUTPUTS } from '../onnx/export-onnx';
 import { OnnxModelMetadata, readOnnxMetadata } from '../onnx/onnx-metadata';
 import { ForestScores, INLIER, OUTLIER } from './forest-scores';
-import { rowPartitionedModel } from './row-partitioned-model';
 
 export interface OnnxScorerOptions {
   /**
-   * Cores a large batch is spread over (default 1). Batches of at least `parallelFromRows` rows are cut
-   * into `threads` row slices scored concurrently (see rowPartitionedModel); smaller ones stay on the
-   * calling thread, where a hand-off to other threads would cost more than it saves.
+   * onnxruntime intra-op threads for batches of at least `parallelFromRows` rows (default 1). Smaller
+   * batches stay on the calling thread, where a hand-off to other threads costs more than it saves.
    */
   readonly threads?: number;
-  /** Smallest batch worth splitting across threads (default 2,048 rows). */
+  /** Smallest batch worth spreading over `threads` (default 2,048 rows). */
   readonly parallelFromRows?: number;
   /**
-   * Let idle onnxruntime threads spin-wait for work (default false). Spinning burns a core between
-   * batches; on cores shared with consumers and GC it slowed scoring down in our bench.
+   * Let idle intra-op threads spin-wait for work (default true when threads > 1). With more trees than
+   * threads the tree kernel splits the TREES across threads and re-synchronises the pool every 128 rows
+   * (TreeEnsembleCommon::ComputeAgg, parallel_tree_N_): ~800 hand-offs per 100,000 rows. Parked threads
+   * must be woken for each, which made 2 threads slower than 1 (178k vs 198k rows/s on 2 quiet cores);
+   * spinning threads pick the work up at once (335k rows/s). Turn off on cores shared with other
+   * busy processes, where a spinning thread steals their time.
    */
   readonly spinWait?: boolean;
 }
@@ -27,7 +29,7 @@ const FETCHES = [ONNX_OUTPUTS.scoreSamples, ONNX_OUTPUTS.decision];
 /**
  * onnxruntime CPU sessions for one model, reused for every batch: creating a session parses and
  * optimises the whole ensemble, far more expensive than scoring a batch. With threads > 1 there are
- * two: the exported graph for small batches, and its row-partitioned form for large ones.
+ * two sessions of the same graph: single-threaded for small batches, multi-threaded for large ones.
  */
 export class OnnxScorer {
   private constructor(
@@ -44,30 +46,17 @@ export class OnnxScorer {
     const parallelFromRows = options.parallelFromRows ?? DEFAULT_PARALLEL_FROM_ROWS;
     if (!(parallelFromRows >= 1)) throw new RangeError(`parallelFromRows must be ≥ 1, got ${parallelFromRows}`);
     const metadata = readOnnxMetadata(bytes);
-    const spin = options.spinWait ? '1' : '0';
-    // One intra-op thread everywhere: the tree kernel's own multi-threading splits trees, not rows, and
-    // re-synchronises every 128 rows (see rowPartitionedModel), which scaled worse than row slices.
-    const session = await InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: spin } } },
-    });
-    const parallel =
-      threads > 1
-        ? await InferenceSession.create(rowPartitionedModel(bytes, threads), {
-            executionProviders: ['cpu'],
-            intraOpNumThreads: 1,
-            // The parallel executor only waits on the calling thread and runs nodes on inter-op workers;
-            // a pool of N threads has N − 1 workers, so one slice per core needs threads + 1.
-            interOpNumThreads: threads + 1,
-            executionMode: 'parallel',
-            graphOptimizationLevel: 'all',
-            extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
-          })
-        : undefined;
+    const sessionWith = (intraOpNumThreads: number, spin: boolean): Promise<InferenceSession> =>
+      InferenceSession.create(bytes, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } },
+      });
+    const session = await sessionWith(1, false);
+    const parallel = threads > 1 ? await sessionWith(threads, options.spinWait ?? true) : undefined;
     return new OnnxScorer(session, parallel, parallelFromRows, metadata, metadata.featureNames.length);
   }
 

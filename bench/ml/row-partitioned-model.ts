@@ -1,22 +1,16 @@
 import { onnx } from 'onnx-proto';
-import { int64Tensor } from '../onnx/onnx-builders';
+import { int64Tensor } from '../../libs/ml/src/onnx/onnx-builders';
 
 const TREE_OP = 'TreeEnsembleRegressor';
 
 /**
- * The exported model with its forest node replaced by `parts` copies, each scoring one contiguous slice of
- * the batch's rows, concatenated back in order. Run with executionMode 'parallel' and `parts` inter-op
- * threads, every slice walks the whole forest on its own core with ONE hand-off per batch.
- *
- * Why not intra-op threads: with more than 50 rows and more trees than threads, onnxruntime's tree kernel
- * (TreeEnsembleCommon::ComputeAgg, "section D") splits the TREES across threads and re-synchronises the
- * pool every 128 rows (parallel_tree_N_), then merges per-thread partial sums: ~800 barriers for a
- * 100,000-row batch. Splitting rows instead keeps each core in the single-threaded loop (128-row blocks,
- * tree-major), which is also the cache-friendly one. Slicing only moves rows: every row still meets the
- * same float32 thresholds and leaf weights, so scores are bit-identical to the one-node model.
- *
- * This is an execution plan of the scorer, not a different model: the published artifact stays the single
- * node that exportOnnx writes (and that other runtimes load), and the rewrite happens at session creation.
+ * Experiment (bench/ml/scoring-strategies.ts), not product code: the exported model with its forest node
+ * replaced by `parts` copies, each scoring one contiguous row slice, concatenated back in order, meant to
+ * run under executionMode 'parallel' so each slice gets a core with one hand-off per batch instead of the
+ * tree kernel's intra-op scheme (trees split across threads, pool re-synchronised every 128 rows).
+ * Scores are bit-identical to the one-node model. Measured with onnxruntime-node 1.30 on 2 cores it did
+ * NOT run the slices concurrently (~1-thread throughput with 2 or 3 inter-op threads), so OnnxScorer
+ * uses intra-op threads instead; kept to re-check on onnxruntime upgrades.
  */
 export function rowPartitionedModel(bytes: Uint8Array, parts: number): Uint8Array {
   if (!Number.isInteger(parts) || parts < 2) throw new RangeError(`parts must be an integer ≥ 2, got ${parts}`);
