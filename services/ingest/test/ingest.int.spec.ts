@@ -303,8 +303,9 @@ function runCli(prefix: string, args: string[]): Promise<string> {
   });
 }
 
+/** Sum of a metric over all its label sets (e.g. batches by trigger). */
 function metricValue(exposition: string, name: string): number {
-  const line = exposition.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  if (!line) throw new Error(`metric ${name} not exposed`);
-  return Number(line.slice(line.lastIndexOf(' ') + 1));
+  const lines = exposition.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  if (lines.length === 0) throw new Error(`metric ${name} not exposed`);
+  return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
