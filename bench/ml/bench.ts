@@ -62,10 +62,14 @@ async function main(): Promise<void> {
   const onnxBytes = exportOnnx(model, pipeline.spec, { modelName: 'bench', modelVersion: '1' });
   const exportS = (performance.now() - exportStart) / 1000;
 
-  const ours: Record<string, Record<number, number>> = {};
+  const ours: Record<string, Record<number, number> & { strategy?: string }> = {};
+  // Strategy per row: 1 thr = one single-threaded session on the calling thread; 2 thr = the same for
+  // batches under 2,048 rows, and 2 worker threads each scoring half of the rows for larger ones.
+  const strategy: Record<number, string> = { 1: 'in-thread session', 2: 'in-thread session < 2,048 rows, 2 row-slice workers above' };
   for (const threads of [1, 2]) {
     const scorer = await OnnxScorer.create(onnxBytes, { threads });
     ours[`onnxruntime ${threads} thr`] = {};
+    ours[`onnxruntime ${threads} thr`].strategy = strategy[threads];
     for (const batch of BATCHES) {
       const input = head(matrix, batch);
       const calls = Math.max(3, Math.round(200_000 / batch));
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
     }
     await scorer.release();
   }
-  ours['TS reference 1 thr'] = {};
+  ours['TS reference 1 thr'] = { strategy: 'TypeScript tree walk, calling thread' };
   for (const batch of BATCHES) {
     const input = head(matrix, batch);
     const calls = Math.max(3, Math.round(100_000 / batch));
@@ -107,11 +111,11 @@ async function main(): Promise<void> {
   console.log(`| flowsentry, contamination 'auto' | ${trainAutoS.toFixed(3)} |`);
   console.log(`| flowsentry, contamination 0.01 (scores all training rows for the offset) | ${trainContaminationS.toFixed(3)} |`);
   for (const [name, result] of Object.entries(sklearn)) console.log(`| ${name} (${result.sklearn}), contamination 'auto' | ${result.fit_s.toFixed(3)} |`);
-  console.log(`\n| scoring, rows/s | batch 1 | batch 1,024 | batch 100,000 |`);
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const [name, perBatch] of Object.entries(ours)) console.log(`| flowsentry ${name} | ${BATCHES.map((b) => fmt(perBatch[b])).join(' | ')} |`);
+  console.log(`\n| scoring, rows/s | strategy | batch 1 | batch 1,024 | batch 100,000 |`);
+  console.log('| --- | --- | ---: | ---: | ---: |');
+  for (const [name, perBatch] of Object.entries(ours)) console.log(`| flowsentry ${name} | ${perBatch.strategy} | ${BATCHES.map((b) => fmt(perBatch[b])).join(' | ')} |`);
   for (const [name, result] of Object.entries(sklearn)) {
-    console.log(`| ${name} score_samples | ${BATCHES.map((b) => fmt(result.rows_per_s[String(b)])).join(' | ')} |`);
+    console.log(`| ${name} score_samples | scikit-learn, n_jobs as named | ${BATCHES.map((b) => fmt(result.rows_per_s[String(b)])).join(' | ')} |`);
   }
   console.log(`\nONNX export ${exportS.toFixed(3)} s, ${fmt(onnxBytes.length)} bytes, ${fmt(model.nodes.feature.length)} nodes`);
   const best = ours['onnxruntime 2 thr'][100_000];

@@ -1,4 +1,5 @@
-export { OnnxScorer } from './onnx-scorer';
+export { OnnxScorer, OnnxScorerError } from './onnx-scorer';
+export { ScoringWorkerError } from './scoring-worker-pool';
 export type { OnnxScorerOptions } from './onnx-scorer';
 export { referenceScore } from './reference-score';
 export type { ForestScores } from './forest-scores';
