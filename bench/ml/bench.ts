@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const ours: Record<string, Record<number, number> & { strategy?: string }> = {};
   // Strategy per row: 1 thr = one single-threaded session on the calling thread; 2 thr = the same for
   // batches under 2,048 rows, and 2 worker threads each scoring half of the rows for larger ones.
-  const strategy: Record<number, string> = { 1: 'in-thread session', 2: 'in-thread session < 2,048 rows, 2 row-slice workers above' };
+  const strategy: Record<number, string> = { 1: 'in-thread session', 2: 'in-thread session < 2,048 rows; above, rows split between the calling thread and 1 worker' };
   for (const threads of [1, 2]) {
     const scorer = await OnnxScorer.create(onnxBytes, { threads });
     ours[`onnxruntime ${threads} thr`] = {};

@@ -57,7 +57,8 @@ export class OnnxScorer {
     }
     let pool: ScoringWorkerPool | undefined;
     try {
-      pool = threads > 1 ? await ScoringWorkerPool.start(bytes, threads) : undefined;
+      // The calling thread scores one slice itself, so `threads` cores need only `threads - 1` workers.
+      pool = threads > 1 ? await ScoringWorkerPool.start(bytes, threads - 1) : undefined;
     } catch (error) {
       await session.release();
       throw error;
@@ -74,7 +75,7 @@ export class OnnxScorer {
       throw new RangeError(`matrix has ${matrix.cols} columns, the model expects ${this.nFeatures}`);
     }
     if (matrix.rows === 0) return { scoreSamples: new Float32Array(0), decision: new Float32Array(0), labels: new Int8Array(0) };
-    const { scoreSamples, decision } = this.pool && matrix.rows >= this.parallelFromRows ? await this.pool.score(matrix) : await this.scoreHere(matrix);
+    const { scoreSamples, decision } = this.pool && matrix.rows >= this.parallelFromRows ? await this.scoreSplit(matrix, this.pool) : await this.scoreHere(matrix);
     const labels = new Int8Array(matrix.rows);
     for (let i = 0; i < labels.length; i++) labels[i] = decision[i] < 0 ? OUTLIER : INLIER;
     return { scoreSamples, decision, labels };
@@ -84,6 +85,26 @@ export class OnnxScorer {
   async release(): Promise<void> {
     await this.session.release();
     await this.pool?.release();
+  }
+
+  /**
+   * Workers take the leading rows while this thread scores the last share itself (the pool posts
+   * its slices before this thread's synchronous run starts), then the parts are joined in order.
+   */
+  private async scoreSplit(matrix: FeatureMatrix, pool: ScoringWorkerPool): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {
+    const shares = pool.size + 1;
+    const headRows = matrix.rows - Math.floor(matrix.rows / shares);
+    const cols = matrix.cols;
+    const headPart = pool.score({ data: matrix.data.subarray(0, headRows * cols), rows: headRows, cols });
+    const tail = await this.scoreHere({ data: matrix.data.slice(headRows * cols), rows: matrix.rows - headRows, cols });
+    const head = await headPart;
+    const join = (a: Float32Array, b: Float32Array) => {
+      const out = new Float32Array(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    return { scoreSamples: join(head.scoreSamples, tail.scoreSamples), decision: join(head.decision, tail.decision) };
   }
 
   private async scoreHere(matrix: FeatureMatrix): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {
