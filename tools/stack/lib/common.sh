@@ -185,14 +185,9 @@ wait_ready() {
   done
 }
 
-# stop_daemon <name> <label> [signal]: graceful signal, up to 30 s, then SIGKILL.
-stop_daemon() {
-  local name=$1 label=$2 sig=${3:-TERM} pid
-  if ! pid="$(running_pid "$name")"; then
-    rm -f "$(pid_file "$name")"
-    log "$label: not running"
-    return 0
-  fi
+# signal_and_wait <pid> <label> <signal>: graceful signal, up to 30 s, then SIGKILL.
+signal_and_wait() {
+  local pid=$1 label=$2 sig=$3
   kill "-$sig" "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do
     kill -0 "$pid" 2>/dev/null || break
@@ -203,6 +198,17 @@ stop_daemon() {
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
   fi
+}
+
+# stop_daemon <name> <label> [signal]: stop a process started from a pid file.
+stop_daemon() {
+  local name=$1 label=$2 sig=${3:-TERM} pid
+  if ! pid="$(running_pid "$name")"; then
+    rm -f "$(pid_file "$name")"
+    log "$label: not running"
+    return 0
+  fi
+  signal_and_wait "$pid" "$label" "$sig"
   rm -f "$(pid_file "$name")"
   log "$label stopped (pid $pid)"
 }

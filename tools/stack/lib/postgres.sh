@@ -188,15 +188,7 @@ pg_down() {
     return 0
   fi
   # SIGINT is PostgreSQL's "fast" shutdown: SIGTERM ("smart") would wait for every client to disconnect.
-  kill -INT "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "postgres (pid $pid) did not stop within 30s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  signal_and_wait "$pid" postgres INT
   log "postgres stopped (pid $pid)"
 }
 
