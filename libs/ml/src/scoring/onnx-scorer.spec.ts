@@ -1,10 +1,10 @@
 /**
  * @jest-environment ./libs/ml/fixtures/onnxruntime-environment.js
  */
+import { join } from 'node:path';
 import { featureMatrix, FeatureMatrix } from '../features/feature-matrix';
-import { FeatureSpec } from '../features/feature-spec';
 import { IsolationForestModel } from '../forest/isolation-forest-model';
-import { SeededRandom } from '../forest/seeded-random';
+import { gaussian, identitySpec, NON_FINITE_ROWS_3, onThresholdRows, randomMatrix } from '../../fixtures/scoring-data';
 import { trainIsolationForest } from '../forest/train-isolation-forest';
 import { exportOnnx } from '../onnx/export-onnx';
 import { OnnxScorer } from './onnx-scorer';
@@ -12,19 +12,7 @@ import { referenceScore } from './reference-score';
 
 const TOLERANCE = 1e-5;
 
-function identitySpec(cols: number): FeatureSpec {
-  return {
-    version: 1,
-    features: Array.from({ length: cols }, (_, i) => ({ kind: 'numeric' as const, name: `f${i}`, field: `f${i}`, transform: 'identity' as const, fill: 0 })),
-  };
-}
 
-function randomMatrix(rows: number, cols: number, seed: number, value: (random: SeededRandom, col: number) => number): FeatureMatrix {
-  const random = new SeededRandom(seed);
-  const data = new Float32Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = value(random, i % cols);
-  return featureMatrix(data, cols);
-}
 
 async function scorerFor(model: IsolationForestModel, threads = 1): Promise<OnnxScorer> {
   return OnnxScorer.create(exportOnnx(model, identitySpec(model.nFeatures), { modelName: 'parity', modelVersion: '1' }), { threads });
@@ -48,8 +36,7 @@ async function expectParity(model: IsolationForestModel, matrix: FeatureMatrix, 
 }
 
 describe('OnnxScorer agrees with referenceScore within 1e-5', () => {
-  const gaussian = (random: SeededRandom) => Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble()) * 100;
-
+  
   it('on random data, for training and unseen rows, with 1 and 2 threads', async () => {
     const training = randomMatrix(2000, 12, 1, gaussian);
     const model = trainIsolationForest(training, { contamination: 0.02, seed: 9 });
@@ -65,24 +52,14 @@ describe('OnnxScorer agrees with referenceScore within 1e-5', () => {
   it('on constant columns and rows lying exactly on split thresholds', async () => {
     const training = randomMatrix(800, 5, 4, (r, col) => (col % 2 === 0 ? 7 : r.nextDouble() * 10));
     const model = trainIsolationForest(training, { seed: 5 });
-    const { feature, threshold } = model.nodes;
-    const onThresholds = new Float32Array(feature.length * 5).fill(7);
-    let rows = 0;
-    for (let i = 0; i < feature.length; i++) {
-      if (feature[i] < 0) continue;
-      onThresholds[rows * 5 + feature[i]] = threshold[i];
-      rows++;
-    }
     await expectParity(model, training);
-    await expectParity(model, featureMatrix(onThresholds.subarray(0, rows * 5), 5));
+    await expectParity(model, onThresholdRows(model, 7));
   });
 
   it('on NaN and ±Infinity, which both scorers route as documented: NaN and +Infinity right, −Infinity left', async () => {
     const training = randomMatrix(500, 3, 6, gaussian);
     const model = trainIsolationForest(training);
-    const odd = Float32Array.from([NaN, 0, 0, 0, NaN, 0, NaN, NaN, NaN, Infinity, -Infinity, 0, -Infinity, -Infinity, -Infinity]);
-    const matrix = featureMatrix(odd, 3);
-    await expectParity(model, matrix);
+    await expectParity(model, NON_FINITE_ROWS_3);
     const allNaN = referenceScore(model, featureMatrix(Float32Array.from([NaN, NaN, NaN]), 3));
     const allPlusInf = referenceScore(model, featureMatrix(Float32Array.from([Infinity, Infinity, Infinity]), 3));
     expect(allNaN.scoreSamples[0]).toBe(allPlusInf.scoreSamples[0]);
@@ -129,5 +106,64 @@ describe('OnnxScorer', () => {
     await expect(scorer.score(featureMatrix(new Float32Array(6), 3))).rejects.toThrow(/expects 4/);
     await expect(scorerFor(model, 0)).rejects.toThrow(/threads/);
     await scorer.release();
+  });
+});
+
+describe('OnnxScorer with threads > 1', () => {
+  const cols = 5;
+  const unseen = randomMatrix(100_003, cols, 2, (r, col) => (r.nextDouble() - 0.5) * (1 + col * 40));
+  const head = (rows: number): FeatureMatrix => featureMatrix(unseen.data.subarray(0, rows * cols), cols);
+  const bytes = exportOnnx(trainIsolationForest(randomMatrix(4000, cols, 1, (r, col) => (r.nextDouble() - 0.5) * (1 + col * 40)), { seed: 3 }), identitySpec(cols), {
+    modelName: 'pool',
+    modelVersion: '1',
+  });
+  const expectClose = (actual: Float32Array, expected: Float32Array): void => {
+    expect(actual).toHaveLength(expected.length);
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    expect(worst).toBeLessThan(TOLERANCE);
+  };
+
+  it.each([2, 3, 4])('sends large batches to %i threads and small ones to the in-thread session, with the same scores', async (threads) => {
+    const single = await OnnxScorer.create(bytes);
+    const pooled = await OnnxScorer.create(bytes, { threads });
+    for (const rows of [7, 2047, 2048, 2049, 100_003]) {
+      const expected = await single.score(head(rows));
+      const scores = await pooled.score(head(rows));
+      expectClose(scores.scoreSamples, expected.scoreSamples);
+      expectClose(scores.decision, expected.decision);
+      expect(scores.labels).toEqual(expected.labels);
+    }
+    await single.release();
+    await pooled.release();
+  });
+
+  it("answers concurrent batches each with its own rows, and leaves the caller's rows intact", async () => {
+    const single = await OnnxScorer.create(bytes);
+    const pooled = await OnnxScorer.create(bytes, { threads: 2, parallelFromRows: 1 });
+    const before = Float32Array.from(head(5000).data);
+    const other = featureMatrix(unseen.data.subarray(cols * 5000, cols * 8001), cols);
+    const [a, b] = await Promise.all([pooled.score(head(5000)), pooled.score(other)]);
+    expectClose(a.decision, (await single.score(head(5000))).decision);
+    expectClose(b.decision, (await single.score(other)).decision);
+    expect(head(5000).data).toEqual(before);
+    await single.release();
+    await pooled.release();
+  });
+
+  it('turns a worker that dies mid-batch into an error for that batch and every later one, not a hang', async () => {
+    const scorer = await OnnxScorer.create(bytes, { threads: 2, parallelFromRows: 1 }, join(__dirname, '../../fixtures/workers/exits-on-first-batch.js'));
+    await expect(scorer.score(head(100))).rejects.toThrow(/scoring worker exited unexpectedly \(code 7\)/);
+    await expect(scorer.score(head(100))).rejects.toThrow(/exited unexpectedly/);
+    await scorer.release();
+  });
+
+  it('rejects bytes that are not a model, or a model onnxruntime cannot load, with a clear error', async () => {
+    await expect(OnnxScorer.create(new Uint8Array([0xff, 0xff, 0xff]), { threads: 2 })).rejects.toThrow(/model bytes are not a readable ONNX model \(3 bytes\)/);
+    // Valid flowsentry metadata around a broken graph: the reason comes from onnxruntime itself.
+    const broken = Uint8Array.from(bytes);
+    const at = Buffer.from(broken).indexOf('TreeEnsembleRegressor');
+    broken.set(Buffer.from('TreeEnsembleRegressoX'), at);
+    await expect(OnnxScorer.create(broken, { threads: 2 })).rejects.toThrow(/onnxruntime could not load the model: .+/);
   });
 });

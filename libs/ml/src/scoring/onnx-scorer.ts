@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { FeatureMatrix } from '../features/feature-matrix';
 import { ONNX_INPUT, ONNX_OUTPUTS } from '../onnx/export-onnx';
@@ -18,6 +19,17 @@ export interface OnnxScorerOptions {
 
 const DEFAULT_PARALLEL_FROM_ROWS = 2048;
 const FETCHES = [ONNX_OUTPUTS.scoreSamples, ONNX_OUTPUTS.decision];
+/** The worker entry is plain JS beside this module, in src under jest and tsx, in dist once built. */
+const WORKER_SCRIPT = join(__dirname, 'onnx-scoring-worker.js');
+/** Every session, in this thread or a worker: one thread and no spinning, since parallelism comes from splitting rows. */
+const SESSION_OPTIONS: InferenceSession.SessionOptions = {
+  executionProviders: ['cpu'],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+};
 
 /**
  * onnxruntime CPU sessions for one model, reused for every batch: creating a session parses and
@@ -36,7 +48,8 @@ export class OnnxScorer {
     readonly nFeatures: number,
   ) {}
 
-  static async create(bytes: Uint8Array, options: OnnxScorerOptions = {}): Promise<OnnxScorer> {
+  /** `workerScript` replaces the worker entry, for tests that need a worker to misbehave. */
+  static async create(bytes: Uint8Array, options: OnnxScorerOptions = {}, workerScript = WORKER_SCRIPT): Promise<OnnxScorer> {
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     const parallelFromRows = options.parallelFromRows ?? DEFAULT_PARALLEL_FROM_ROWS;
@@ -44,21 +57,17 @@ export class OnnxScorer {
     const metadata = metadataOf(bytes);
     let session: InferenceSession;
     try {
-      session = await InferenceSession.create(bytes, {
-        executionProviders: ['cpu'],
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      session = await InferenceSession.create(bytes, SESSION_OPTIONS);
     } catch (error) {
       throw new OnnxScorerError(`onnxruntime could not load the model: ${error instanceof Error ? error.message : String(error)}`);
     }
     let pool: ScoringWorkerPool | undefined;
     try {
       // The calling thread scores one slice itself, so `threads` cores need only `threads - 1` workers.
-      pool = threads > 1 ? await ScoringWorkerPool.start(bytes, threads - 1) : undefined;
+      pool =
+        threads > 1
+          ? await ScoringWorkerPool.start({ script: workerScript, workerData: { bytes, sessionOptions: SESSION_OPTIONS, input: ONNX_INPUT, outputs: FETCHES }, size: threads - 1, engine: 'onnxruntime' })
+          : undefined;
     } catch (error) {
       await session.release();
       throw error;
@@ -88,23 +97,34 @@ export class OnnxScorer {
   }
 
   /**
-   * Workers take the leading rows while this thread scores the last share itself (the pool posts
-   * its slices before this thread's synchronous run starts), then the parts are joined in order.
+   * Workers take the leading rows while this thread scores the last share itself (the slices are posted
+   * before this thread's synchronous run starts). Each worker slice is copied once and transferred
+   * (onnxruntime-node will not read a tensor over shared memory); workers write both outputs into one
+   * shared buffer, laid out as all scoreSamples then all decisions.
    */
   private async scoreSplit(matrix: FeatureMatrix, pool: ScoringWorkerPool): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {
-    const shares = pool.size + 1;
-    const headRows = matrix.rows - Math.floor(matrix.rows / shares);
-    const cols = matrix.cols;
-    const headPart = pool.score({ data: matrix.data.subarray(0, headRows * cols), rows: headRows, cols });
-    const tail = await this.scoreHere({ data: matrix.data.slice(headRows * cols), rows: matrix.rows - headRows, cols });
-    const head = await headPart;
-    const join = (a: Float32Array, b: Float32Array) => {
-      const out = new Float32Array(a.length + b.length);
-      out.set(a);
-      out.set(b, a.length);
+    const { rows, cols } = matrix;
+    const headRows = rows - Math.floor(rows / (pool.size + 1));
+    const output = new SharedArrayBuffer(headRows * 2 * 4);
+    const slice = Math.ceil(headRows / pool.size);
+    const parts = [];
+    for (let from = 0; from < headRows; from += slice) {
+      const to = Math.min(headRows, from + slice);
+      const input = matrix.data.slice(from * cols, to * cols).buffer;
+      parts.push({ message: { input, output, rows: headRows, cols, from, to }, transfer: [input] });
+    }
+    const head = pool.run(parts);
+    // Awaited below; this only keeps a worker failure during the in-thread run from counting as unhandled.
+    head.catch(() => undefined);
+    const tail = await this.scoreHere({ data: matrix.data.slice(headRows * cols), rows: rows - headRows, cols });
+    await head;
+    const join = (headPart: Float32Array, tailPart: Float32Array) => {
+      const out = new Float32Array(rows);
+      out.set(headPart);
+      out.set(tailPart, headRows);
       return out;
     };
-    return { scoreSamples: join(head.scoreSamples, tail.scoreSamples), decision: join(head.decision, tail.decision) };
+    return { scoreSamples: join(new Float32Array(output, 0, headRows), tail.scoreSamples), decision: join(new Float32Array(output, headRows * 4, headRows), tail.decision) };
   }
 
   private async scoreHere(matrix: FeatureMatrix): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {

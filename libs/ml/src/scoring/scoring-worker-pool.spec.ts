@@ -1,128 +1,82 @@
-/**
- * @jest-environment ./libs/ml/fixtures/onnxruntime-environment.js
- */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { featureMatrix, FeatureMatrix } from '../features/feature-matrix';
-import { FeatureSpec } from '../features/feature-spec';
-import { SeededRandom } from '../forest/seeded-random';
-import { trainIsolationForest } from '../forest/train-isolation-forest';
-import { exportOnnx } from '../onnx/export-onnx';
-import { OnnxScorer } from './onnx-scorer';
 import { ScoringWorkerPool } from './scoring-worker-pool';
 
-const TOLERANCE = 1e-5;
-const COLS = 5;
+const DOUBLES = join(__dirname, '../../fixtures/workers/doubles-range.js');
+const EXITS = join(__dirname, '../../fixtures/workers/exits-on-first-batch.js');
 
-function identitySpec(cols: number): FeatureSpec {
-  return {
-    version: 1,
-    features: Array.from({ length: cols }, (_, i) => ({ kind: 'numeric' as const, name: `f${i}`, field: `f${i}`, transform: 'identity' as const, fill: 0 })),
-  };
+function sharedValues(count: number): { buffer: SharedArrayBuffer; view: Float64Array } {
+  const buffer = new SharedArrayBuffer(count * 8);
+  const view = new Float64Array(buffer);
+  for (let i = 0; i < count; i++) view[i] = i;
+  return { buffer, view };
 }
 
-function randomMatrix(rows: number, seed: number): FeatureMatrix {
-  const random = new SeededRandom(seed);
-  const data = new Float32Array(rows * COLS);
-  for (let i = 0; i < data.length; i++) data[i] = (random.nextDouble() - 0.5) * (1 + (i % COLS) * 40);
-  return featureMatrix(data, COLS);
-}
-
-const bytes = exportOnnx(trainIsolationForest(randomMatrix(4000, 1), { seed: 3 }), identitySpec(COLS), { modelName: 'pool', modelVersion: '1' });
-const unseen = randomMatrix(100_003, 2);
-const head = (rows: number): FeatureMatrix => featureMatrix(unseen.data.subarray(0, rows * COLS), COLS);
-
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual).toHaveLength(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  expect(worst).toBeLessThan(TOLERANCE);
-}
+const start = (size: number, workerData: unknown = {}, script = DOUBLES) => ScoringWorkerPool.start({ script, workerData, size, engine: 'the test engine' });
 
 describe('ScoringWorkerPool', () => {
-  let single: OnnxScorer;
-  beforeAll(async () => {
-    single = await OnnxScorer.create(bytes);
-  });
-  afterAll(() => single.release());
-
-  it.each([1, 2, 3])('scores row slices on %i worker(s) like one in-thread session, for batches of 1, 7, 2,049 and 100,003 rows', async (size) => {
-    const pool = await ScoringWorkerPool.start(bytes, size);
-    try {
-      for (const rows of [1, 7, 2049, 100_003]) {
-        const expected = await single.score(head(rows));
-        const pooled = await pool.score(head(rows));
-        expectClose(pooled.scoreSamples, expected.scoreSamples);
-        expectClose(pooled.decision, expected.decision);
-      }
-    } finally {
-      await pool.release();
-    }
-  });
-
-  it('answers concurrent batches each with its own rows, and leaves the caller\'s rows intact', async () => {
-    const pool = await ScoringWorkerPool.start(bytes, 2);
-    const before = Float32Array.from(head(5000).data);
-    const [a, b] = await Promise.all([pool.score(head(5000)), pool.score(featureMatrix(unseen.data.subarray(COLS * 5000, COLS * 8001), COLS))]);
-    expectClose(a.decision, (await single.score(head(5000))).decision);
-    expectClose(b.decision, (await single.score(featureMatrix(unseen.data.subarray(COLS * 5000, COLS * 8001), COLS))).decision);
-    expect(head(5000).data).toEqual(before);
+  it('sends part i to worker i and resolves once every part is done', async () => {
+    const pool = await start(3);
+    const { buffer, view } = sharedValues(9);
+    await pool.run([0, 3, 6].map((from) => ({ message: { values: buffer, from, to: from + 3 } })));
+    expect([...view]).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16]);
+    // Fewer parts than workers is fine; none is a no-op.
+    await pool.run([{ message: { values: buffer, from: 0, to: 1 } }]);
+    await pool.run([]);
+    expect(view[0]).toBe(0);
+    expect(view[1]).toBe(2);
+    await expect(pool.run([1, 2, 3, 4].map(() => ({ message: {} })))).rejects.toThrow(/4 parts for 3 workers/);
     await pool.release();
   });
 
-  it('terminates every worker on release, and refuses batches afterwards', async () => {
-    const terminate = jest.spyOn(Worker.prototype, 'terminate');
-    try {
-      const pool = await ScoringWorkerPool.start(bytes, 3);
-      await pool.score(head(10));
-      await pool.release();
-      expect(terminate).toHaveBeenCalledTimes(3);
-      // terminate() resolves with the exit code once the thread has stopped.
-      for (const result of terminate.mock.results) await expect(result.value).resolves.toEqual(expect.any(Number));
-      await expect(pool.score(head(10))).rejects.toThrow(/released/);
-    } finally {
-      terminate.mockRestore();
-    }
-  });
-
-  it('turns a worker that dies mid-batch into an error for that batch and every later one, not a hang', async () => {
-    const pool = await ScoringWorkerPool.start(bytes, 2, join(__dirname, '../../fixtures/workers/exits-on-first-batch.js'));
-    await expect(pool.score(head(100))).rejects.toThrow(/scoring worker exited unexpectedly \(code 7\)/);
-    await expect(pool.score(head(100))).rejects.toThrow(/exited unexpectedly/);
+  it('keeps concurrent requests apart', async () => {
+    const pool = await start(2);
+    const a = sharedValues(4);
+    const b = sharedValues(4);
+    const halves = (values: SharedArrayBuffer) => [0, 2].map((from) => ({ message: { values, from, to: from + 2 } }));
+    await Promise.all([pool.run(halves(a.buffer)), pool.run(halves(b.buffer))]);
+    expect([...a.view]).toEqual([0, 2, 4, 6]);
+    expect([...b.view]).toEqual([0, 2, 4, 6]);
     await pool.release();
   });
 
-  it('rejects model bytes onnxruntime cannot load with the reason, and stops the workers it started', async () => {
+  it("rejects a request with the worker's error, naming the engine, and keeps serving later ones", async () => {
+    const pool = await start(1);
+    await expect(pool.run([{ message: { fail: 'bad rows' } }])).rejects.toThrow('the test engine failed in a scoring worker: bad rows');
+    const { buffer, view } = sharedValues(2);
+    await pool.run([{ message: { values: buffer, from: 0, to: 2 } }]);
+    expect([...view]).toEqual([0, 2]);
+    await pool.release();
+  });
+
+  it('turns a worker that dies mid-request into an error for that request and every later one, not a hang', async () => {
+    const pool = await start(2, {}, EXITS);
+    await expect(pool.run([{ message: {} }, { message: {} }])).rejects.toThrow(/scoring worker exited unexpectedly \(code 7\)/);
+    await expect(pool.run([{ message: {} }])).rejects.toThrow(/exited unexpectedly/);
+    await pool.release();
+  });
+
+  it('rejects a model a worker cannot load with the reason, and stops the workers it started', async () => {
     const terminate = jest.spyOn(Worker.prototype, 'terminate');
     try {
-      await expect(ScoringWorkerPool.start(new Uint8Array([1, 2, 3, 4]), 2)).rejects.toThrow(/onnxruntime could not load the model in a scoring worker: .+/);
+      await expect(start(2, { failToLoad: 'no such model' })).rejects.toThrow('the test engine could not load the model in a scoring worker: no such model');
       expect(terminate).toHaveBeenCalledTimes(2);
     } finally {
       terminate.mockRestore();
     }
   });
-});
 
-describe('OnnxScorer with threads > 1', () => {
-  it('sends large batches to the worker pool and small ones to the in-thread session, with the same scores', async () => {
-    const single = await OnnxScorer.create(bytes);
-    const pooled = await OnnxScorer.create(bytes, { threads: 2 });
-    for (const rows of [7, 2047, 2048, 100_003]) {
-      const expected = await single.score(head(rows));
-      const scores = await pooled.score(head(rows));
-      expectClose(scores.scoreSamples, expected.scoreSamples);
-      expect(scores.labels).toEqual(expected.labels);
+  it('terminates every worker on release, and refuses requests afterwards', async () => {
+    const terminate = jest.spyOn(Worker.prototype, 'terminate');
+    try {
+      const pool = await start(3);
+      await pool.release();
+      expect(terminate).toHaveBeenCalledTimes(3);
+      // terminate() resolves with the exit code once the thread has stopped.
+      for (const result of terminate.mock.results) await expect(result.value).resolves.toEqual(expect.any(Number));
+      await expect(pool.run([{ message: {} }])).rejects.toThrow(/released/);
+    } finally {
+      terminate.mockRestore();
     }
-    await single.release();
-    await pooled.release();
-  });
-
-  it('rejects bytes that are not a model, or a model onnxruntime cannot load, with a clear error', async () => {
-    await expect(OnnxScorer.create(new Uint8Array([0xff, 0xff, 0xff]), { threads: 2 })).rejects.toThrow(/model bytes are not a readable ONNX model \(3 bytes\)/);
-    // Valid flowsentry metadata around a broken graph: the reason comes from onnxruntime itself.
-    const broken = Uint8Array.from(bytes);
-    const at = Buffer.from(broken).indexOf('TreeEnsembleRegressor');
-    broken.set(Buffer.from('TreeEnsembleRegressoX'), at);
-    await expect(OnnxScorer.create(broken, { threads: 2 })).rejects.toThrow(/onnxruntime could not load the model: .+/);
   });
 });

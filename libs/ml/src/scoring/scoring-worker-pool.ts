@@ -1,13 +1,22 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { FeatureMatrix } from '../features/feature-matrix';
-import { ONNX_INPUT, ONNX_OUTPUTS } from '../onnx/export-onnx';
-
-/** The worker entry is plain JS beside this module, in src under jest and tsx, in dist once built. */
-const WORKER_SCRIPT = join(__dirname, 'scoring-worker.js');
+import { Transferable, Worker } from 'node:worker_threads';
 
 export class ScoringWorkerError extends Error {
   override readonly name = 'ScoringWorkerError';
+}
+
+/** One message for one worker; the pool adds the request id the worker echoes back. */
+export interface WorkerPart {
+  readonly message: Record<string, unknown>;
+  readonly transfer?: readonly Transferable[];
+}
+
+export interface ScoringWorkerPoolOptions {
+  /** Worker entry: plain JS (under jest only the main thread's TypeScript is transformed). */
+  readonly script: string;
+  readonly workerData: unknown;
+  readonly size: number;
+  /** Names the scoring engine in errors, e.g. 'onnxruntime'. */
+  readonly engine: string;
 }
 
 interface Pending {
@@ -19,10 +28,11 @@ interface Pending {
 type WorkerMessage = { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'scored'; id: number } | { kind: 'error'; id: number; message: string };
 
 /**
- * One single-threaded onnxruntime session per worker thread, each scoring a contiguous slice of the
- * batch's rows. onnxruntime's own threading splits the TREES of one row block across threads and
- * re-synchronises every 128 rows; slicing by rows lets each thread run without waiting on the others,
- * and scoring off the JS thread leaves the event loop free while a large batch is scored.
+ * Worker threads that each load the model once and then score the row ranges they are sent. The protocol
+ * is the same for every engine: a worker answers its start with `ready` or `failed`, and each part with
+ * `scored` or `error` carrying the part's id. The pool owns the parts of the lifecycle that are easy to
+ * get wrong: a worker that dies fails the request in flight and every later one instead of leaving it
+ * waiting forever, idle workers do not keep the process alive, and release terminates them all.
  */
 export class ScoringWorkerPool {
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +40,10 @@ export class ScoringWorkerPool {
   private failure: Error | undefined;
   private released = false;
 
-  private constructor(private readonly workers: readonly Worker[]) {
+  private constructor(
+    private readonly workers: readonly Worker[],
+    private readonly engine: string,
+  ) {
     for (const worker of workers) {
       worker.on('message', (message: WorkerMessage) => this.settle(message));
       worker.on('error', (error) => this.fail(new ScoringWorkerError(`scoring worker crashed: ${error.message}`)));
@@ -41,9 +54,9 @@ export class ScoringWorkerPool {
     this.idle();
   }
 
-  /** Starts `size` workers and resolves once every one has loaded the model, or rejects with why one could not. */
-  static async start(bytes: Uint8Array, size: number, script = WORKER_SCRIPT): Promise<ScoringWorkerPool> {
-    const workerData = { bytes, input: ONNX_INPUT, outputs: [ONNX_OUTPUTS.scoreSamples, ONNX_OUTPUTS.decision] };
+  /** Starts the workers and resolves once every one has loaded the model, or rejects with why one could not. */
+  static async start(options: ScoringWorkerPoolOptions): Promise<ScoringWorkerPool> {
+    const { script, workerData, size, engine } = options;
     const workers = Array.from({ length: size }, () => new Worker(script, { workerData }));
     const detach: (() => void)[] = [];
     const loaded = workers.map(
@@ -52,7 +65,7 @@ export class ScoringWorkerPool {
           const onMessage = (message: WorkerMessage): void =>
             message.kind === 'ready'
               ? resolve()
-              : reject(new ScoringWorkerError(`onnxruntime could not load the model in a scoring worker: ${message.kind === 'failed' ? message.message : message.kind}`));
+              : reject(new ScoringWorkerError(`${engine} could not load the model in a scoring worker: ${message.kind === 'failed' ? message.message : message.kind}`));
           const onError = (error: Error): void => reject(new ScoringWorkerError(`scoring worker crashed while loading the model: ${error.message}`));
           const onExit = (code: number): void => reject(new ScoringWorkerError(`scoring worker exited while loading the model (code ${code})`));
           worker.on('message', onMessage).on('error', onError).on('exit', onExit);
@@ -67,37 +80,24 @@ export class ScoringWorkerPool {
       throw error;
     }
     for (const off of detach) off();
-    return new ScoringWorkerPool(workers);
+    return new ScoringWorkerPool(workers, engine);
   }
 
   get size(): number {
     return this.workers.length;
   }
 
-  /**
-   * Scores the batch in `size` contiguous row slices at once. Each slice is copied once and transferred
-   * to its worker (onnxruntime-node will not read a tensor over shared memory); workers write both outputs
-   * into one shared buffer, copied back into ordinary arrays for the caller.
-   */
-  async score(matrix: FeatureMatrix): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {
+  /** Sends part i to worker i (at most `size` parts) and resolves when every part is scored. */
+  async run(parts: readonly WorkerPart[]): Promise<void> {
     if (this.released) throw new ScoringWorkerError('the scoring worker pool has been released');
     if (this.failure) throw this.failure;
-    const { rows, cols } = matrix;
-    if (rows === 0) return { scoreSamples: new Float32Array(0), decision: new Float32Array(0) };
-    const output = new SharedArrayBuffer(rows * 2 * 4);
-    const slice = Math.ceil(rows / this.workers.length);
-    const slices = Math.ceil(rows / slice);
+    if (parts.length > this.workers.length) throw new RangeError(`${parts.length} parts for ${this.workers.length} workers`);
+    if (parts.length === 0) return;
     const id = this.nextId++;
-    const done = new Promise<void>((resolve, reject) => this.pending.set(id, { remaining: slices, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.pending.set(id, { remaining: parts.length, resolve, reject }));
     if (this.pending.size === 1) this.busy();
-    for (let w = 0; w < slices; w++) {
-      const from = w * slice;
-      const to = Math.min(rows, from + slice);
-      const input = matrix.data.slice(from * cols, to * cols).buffer;
-      this.workers[w].postMessage({ id, input, output, rows, cols, from, to }, [input]);
-    }
+    parts.forEach((part, w) => this.workers[w].postMessage({ ...part.message, id }, part.transfer));
     await done;
-    return { scoreSamples: new Float32Array(new Float32Array(output, 0, rows)), decision: new Float32Array(new Float32Array(output, rows * 4, rows)) };
   }
 
   /** Terminates every worker; requests still in flight reject. */
@@ -114,14 +114,14 @@ export class ScoringWorkerPool {
     if (!request) return;
     if (message.kind === 'error') {
       this.finish(message.id);
-      request.reject(new ScoringWorkerError(`onnxruntime failed in a scoring worker: ${message.message}`));
+      request.reject(new ScoringWorkerError(`${this.engine} failed in a scoring worker: ${message.message}`));
     } else if (--request.remaining === 0) {
       this.finish(message.id);
       request.resolve();
     }
   }
 
-  /** A dead worker would leave its slices unanswered forever: fail every request now and every later one. */
+  /** A dead worker would leave its parts unanswered forever: fail every request now and every later one. */
   private fail(error: Error): void {
     this.failure ??= error;
     this.rejectAll(error);

@@ -1,6 +1,6 @@
 // @ts-check
-// Entry of one ScoringWorkerPool thread: a single-threaded onnxruntime session over the model bytes in
-// workerData, scoring slices of rows handed over by the pool into a shared output.
+// Entry of one OnnxScorer worker thread (run by ScoringWorkerPool): a single-threaded onnxruntime session
+// over the model bytes in workerData, scoring slices of rows handed over by the scorer into a shared output.
 // Plain JavaScript on purpose: workers are started from a file path, and under jest only the main
 // thread's TypeScript is transformed, so a .ts entry would not load there; tsc copies this file to dist
 // (allowJs), where the compiled pool finds it beside itself.
@@ -8,7 +8,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { InferenceSession, Tensor } = require('onnxruntime-node');
 
 /**
- * @typedef {{ bytes: Uint8Array, input: string, outputs: [string, string] }} WorkerModel
+ * @typedef {{ bytes: Uint8Array, sessionOptions: import('onnxruntime-node').InferenceSession.SessionOptions, input: string,
+ *   outputs: [string, string] }} WorkerModel
  * @typedef {{ id: number, input: ArrayBuffer, output: SharedArrayBuffer, rows: number, cols: number, from: number,
  *   to: number }} RowRange
  */
@@ -20,15 +21,7 @@ async function main() {
   /** @type {InferenceSession} */
   let session;
   try {
-    // One thread and no spinning: the pool supplies the parallelism, one session per core.
-    session = await InferenceSession.create(model.bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    session = await InferenceSession.create(model.bytes, model.sessionOptions);
   } catch (error) {
     port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
