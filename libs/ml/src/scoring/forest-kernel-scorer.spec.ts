@@ -133,6 +133,7 @@ describe('ForestKernelScorer', () => {
     await expect(scorer.score(featureMatrix(new Float32Array(6), 3))).rejects.toThrow(/matrix has 3 columns, the model expects 5/);
     await expect(ForestKernelScorer.create(bytes, { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
     await expect(ForestKernelScorer.create(bytes, { blockRows: 0 })).rejects.toThrow(/blockRows must be a positive integer/);
+    await expect(ForestKernelScorer.create(bytes, { blockRows: 200_000_000 })).rejects.toThrow(/need \d+ pages of kernel memory, more than 32768 \(2 GiB\)/);
     await expect(ForestKernelScorer.create(new Uint8Array([1, 2, 3]))).rejects.toThrow(/not a flowsentry ONNX model/);
     await scorer.release();
   });

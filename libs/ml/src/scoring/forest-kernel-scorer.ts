@@ -12,12 +12,13 @@ export interface ForestKernelScorerOptions {
   readonly threads?: number;
   /** Smallest block worth splitting across threads (default 2,048 rows, ~3 ms on one thread). */
   readonly parallelFromRows?: number;
-  /** Rows copied into the kernel's memory per pass (default 65,536): bounds memory for any batch size. */
+  /** Rows copied into the kernel's memory per pass (default: as many as fit 8 MiB, at most 65,536): bounds memory for any batch size. */
   readonly blockRows?: number;
 }
 
 const DEFAULT_PARALLEL_FROM_ROWS = 2048;
-const DEFAULT_BLOCK_ROWS = 65_536;
+const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
+const MAX_DEFAULT_BLOCK_ROWS = 65_536;
 /** The worker entry is plain JS beside the kernel, in src under jest and tsx, in dist once built. */
 const WORKER_SCRIPT = join(__dirname, 'kernel', 'kernel-scoring-worker.js');
 
@@ -45,7 +46,9 @@ export class ForestKernelScorer {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     const parallelFromRows = options.parallelFromRows ?? DEFAULT_PARALLEL_FROM_ROWS;
     if (!(parallelFromRows >= 1)) throw new RangeError(`parallelFromRows must be ≥ 1, got ${parallelFromRows}`);
-    const kernel = ForestKernel.create(perfectForestFromOnnx(bytes), options.blockRows ?? DEFAULT_BLOCK_ROWS);
+    const forest = perfectForestFromOnnx(bytes);
+    const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_DEFAULT_BLOCK_ROWS, Math.floor(DEFAULT_BLOCK_BYTES / (forest.nFeatures * 4))));
+    const kernel = ForestKernel.create(forest, blockRows);
     const pool =
       threads > 1
         ? await ScoringWorkerPool.start({

@@ -1,7 +1,9 @@
 import { forestKernelModule, KERNEL_EXPORT, KERNEL_MEMORY } from './forest-kernel-module';
-import { PerfectForest } from './perfect-forest';
+import { ForestKernelError, PerfectForest } from './perfect-forest';
 
 const PAGE_BYTES = 65_536;
+/** Addresses are i32 and computed with unsigned arithmetic; 2 GiB keeps every sum far from wrapping. */
+const MAX_PAGES = 32_768;
 
 /** Byte addresses of the regions of the kernel's memory. */
 interface Layout {
@@ -40,6 +42,7 @@ export class ForestKernel {
     const rows = leaves + forest.leaves.byteLength;
     const sums = align8(rows + blockRows * rowBytes);
     const pages = Math.ceil((sums + blockRows * 8) / PAGE_BYTES);
+    if (pages > MAX_PAGES) throw new ForestKernelError(`the forest and a block of ${blockRows} rows need ${pages} pages of kernel memory, more than ${MAX_PAGES} (2 GiB); use fewer block rows or OnnxScorer`);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     new Uint8Array(memory.buffer, nodes, forest.nodes.byteLength).set(new Uint8Array(forest.nodes));
     new Float64Array(memory.buffer, leaves, forest.leaves.length).set(forest.leaves);
