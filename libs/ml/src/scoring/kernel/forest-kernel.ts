@@ -1,4 +1,4 @@
-import { forestKernelModule, KERNEL_EXPORT, KERNEL_MEMORY } from './forest-kernel-module';
+import { DEFAULT_KERNEL_SHAPE, forestKernelModule, KERNEL_EXPORT, KERNEL_MEMORY, KernelShape } from './forest-kernel-module';
 import { ForestKernelError, PerfectForest } from './perfect-forest';
 
 const PAGE_BYTES = 65_536;
@@ -34,7 +34,7 @@ export class ForestKernel {
     this.walkFn = instance.exports[KERNEL_EXPORT] as (...args: number[]) => void;
   }
 
-  static create(forest: PerfectForest, blockRows: number): ForestKernel {
+  static create(forest: PerfectForest, blockRows: number, shape: KernelShape = DEFAULT_KERNEL_SHAPE): ForestKernel {
     if (!Number.isInteger(blockRows) || blockRows < 1) throw new RangeError(`blockRows must be a positive integer, got ${blockRows}`);
     const rowBytes = forest.nFeatures * 4;
     const nodes = 0;
@@ -46,7 +46,7 @@ export class ForestKernel {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     new Uint8Array(memory.buffer, nodes, forest.nodes.byteLength).set(new Uint8Array(forest.nodes));
     new Float64Array(memory.buffer, leaves, forest.leaves.length).set(forest.leaves);
-    const module = new WebAssembly.Module(forestKernelModule(pages));
+    const module = new WebAssembly.Module(forestKernelModule(pages, shape));
     return new ForestKernel(module, memory, { nodes, leaves, rows, sums, rowBytes }, forest, blockRows);
   }
 
