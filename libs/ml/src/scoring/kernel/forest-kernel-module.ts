@@ -23,7 +23,7 @@ const PARAMS = Object.keys(P).length;
 /** Scalar locals, then two per walker. */
 const L = { chunk: 9, chunkEnd: 10, tree: 11, nodeBase: 12, leafBase: 13, row: 14, node: 15, out: 16, level: 17, internal: 18, leafCount: 19 } as const;
 const FIRST_WALKER = 20;
-/** Locals of walker w: its heap index, and (after every walker's index) its row address. */
+/** The two locals of walker w: its heap index and its row address. */
 const heapIndex = (walker: number): number => FIRST_WALKER + 2 * walker;
 const rowAddress = (walker: number): number => FIRST_WALKER + 2 * walker + 1;
 
