@@ -6,17 +6,14 @@ import { ForestKernel } from './kernel/forest-kernel';
 import { KERNEL_EXPORT, KERNEL_MEMORY } from './kernel/forest-kernel-module';
 import { perfectForestFromOnnx } from './kernel/perfect-forest';
 import { ScoringWorkerPool } from './scoring-worker-pool';
+import { resolveThreading, rowShares, ScoringThreadOptions } from './scoring-threads';
 
-export interface ForestKernelScorerOptions {
-  /** Threads for blocks of at least `parallelFromRows` rows (default 1): this thread plus threads − 1 workers. */
-  readonly threads?: number;
-  /** Smallest block worth splitting across threads (default 2,048 rows, ~3 ms on one thread). */
-  readonly parallelFromRows?: number;
+/** Threads split each block of rows (not the whole batch), so `parallelFromRows` applies per block. */
+export interface ForestKernelScorerOptions extends ScoringThreadOptions {
   /** Rows copied into the kernel's memory per pass (default: as many as fit 8 MiB, at most 65,536): bounds memory for any batch size. */
   readonly blockRows?: number;
 }
 
-const DEFAULT_PARALLEL_FROM_ROWS = 2048;
 const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
 const MAX_DEFAULT_BLOCK_ROWS = 65_536;
 /** The worker entry is plain JS beside the kernel, in src under jest and tsx, in dist once built. */
@@ -42,10 +39,7 @@ export class ForestKernelScorer {
 
   /** `workerScript` replaces the worker entry, for tests that need a worker to misbehave. */
   static async create(bytes: Uint8Array, options: ForestKernelScorerOptions = {}, workerScript = WORKER_SCRIPT): Promise<ForestKernelScorer> {
-    const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    const parallelFromRows = options.parallelFromRows ?? DEFAULT_PARALLEL_FROM_ROWS;
-    if (!(parallelFromRows >= 1)) throw new RangeError(`parallelFromRows must be ≥ 1, got ${parallelFromRows}`);
+    const { threads, parallelFromRows } = resolveThreading(options);
     const forest = perfectForestFromOnnx(bytes);
     const blockRows = options.blockRows ?? Math.max(1, Math.min(MAX_DEFAULT_BLOCK_ROWS, Math.floor(DEFAULT_BLOCK_BYTES / (forest.nFeatures * 4))));
     const kernel = ForestKernel.create(forest, blockRows);
@@ -100,7 +94,7 @@ export class ForestKernelScorer {
         const score = -Math.exp((sums[i] / trees) * exponentScale);
         scoreSamples[start + i] = score;
         decision[start + i] = score - offset;
-        labels[start + i] = score - offset < 0 ? OUTLIER : INLIER;
+        labels[start + i] = decision[start + i] < 0 ? OUTLIER : INLIER;
       }
     }
     return { scoreSamples, decision, labels };
@@ -108,14 +102,8 @@ export class ForestKernelScorer {
 
   /** Workers walk the leading rows of the block while this thread walks the last share. */
   private async walkSplit(count: number, pool: ScoringWorkerPool): Promise<void> {
-    const headRows = count - Math.floor(count / (pool.size + 1));
-    const slice = Math.ceil(headRows / pool.size);
-    const parts = [];
-    for (let from = 0; from < headRows; from += slice) parts.push({ message: { args: this.kernel.args(from, Math.min(headRows, from + slice)) } });
-    const head = pool.run(parts);
-    // Awaited below; this only keeps a worker failure during the in-thread walk from counting as unhandled.
-    head.catch(() => undefined);
-    this.kernel.walk(headRows, count);
-    await head;
+    const shares = rowShares(count, pool.size);
+    const parts = shares.workers.map(({ from, to }) => ({ message: { args: this.kernel.args(from, to) } }));
+    await pool.runBeside(parts, () => this.kernel.walk(shares.here, count));
   }
 }

@@ -1,5 +1,6 @@
 export { OnnxScorer, OnnxScorerError } from './onnx-scorer';
 export type { OnnxScorerOptions } from './onnx-scorer';
+export type { ScoringThreadOptions } from './scoring-threads';
 export { ForestKernelScorer } from './forest-kernel-scorer';
 export type { ForestKernelScorerOptions } from './forest-kernel-scorer';
 export { ForestKernelError } from './kernel/perfect-forest';

@@ -5,19 +5,11 @@ import { ONNX_INPUT, ONNX_OUTPUTS } from '../onnx/export-onnx';
 import { OnnxMetadataError, OnnxModelMetadata, readOnnxMetadata } from '../onnx/onnx-metadata';
 import { ForestScores, INLIER, OUTLIER } from './forest-scores';
 import { ScoringWorkerPool } from './scoring-worker-pool';
+import { resolveThreading, rowShares, ScoringThreadOptions } from './scoring-threads';
 
-export interface OnnxScorerOptions {
-  /**
-   * Threads for batches of at least `parallelFromRows` rows (default 1): with threads > 1, that many
-   * worker threads each score a contiguous slice of the batch's rows on their own single-threaded
-   * session. Smaller batches stay on the calling thread, where the hand-off costs more than it saves.
-   */
-  readonly threads?: number;
-  /** Smallest batch worth spreading over `threads` (default 2,048 rows). */
-  readonly parallelFromRows?: number;
-}
+/** Each thread, the calling one and every worker, runs its own single-threaded session. */
+export type OnnxScorerOptions = ScoringThreadOptions;
 
-const DEFAULT_PARALLEL_FROM_ROWS = 2048;
 const FETCHES = [ONNX_OUTPUTS.scoreSamples, ONNX_OUTPUTS.decision];
 /** The worker entry is plain JS beside this module, in src under jest and tsx, in dist once built. */
 const WORKER_SCRIPT = join(__dirname, 'onnx-scoring-worker.js');
@@ -50,10 +42,7 @@ export class OnnxScorer {
 
   /** `workerScript` replaces the worker entry, for tests that need a worker to misbehave. */
   static async create(bytes: Uint8Array, options: OnnxScorerOptions = {}, workerScript = WORKER_SCRIPT): Promise<OnnxScorer> {
-    const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    const parallelFromRows = options.parallelFromRows ?? DEFAULT_PARALLEL_FROM_ROWS;
-    if (!(parallelFromRows >= 1)) throw new RangeError(`parallelFromRows must be ≥ 1, got ${parallelFromRows}`);
+    const { threads, parallelFromRows } = resolveThreading(options);
     const metadata = metadataOf(bytes);
     let session: InferenceSession;
     try {
@@ -104,20 +93,14 @@ export class OnnxScorer {
    */
   private async scoreSplit(matrix: FeatureMatrix, pool: ScoringWorkerPool): Promise<{ scoreSamples: Float32Array; decision: Float32Array }> {
     const { rows, cols } = matrix;
-    const headRows = rows - Math.floor(rows / (pool.size + 1));
+    const shares = rowShares(rows, pool.size);
+    const headRows = shares.here;
     const output = new SharedArrayBuffer(headRows * 2 * 4);
-    const slice = Math.ceil(headRows / pool.size);
-    const parts = [];
-    for (let from = 0; from < headRows; from += slice) {
-      const to = Math.min(headRows, from + slice);
+    const parts = shares.workers.map(({ from, to }) => {
       const input = matrix.data.slice(from * cols, to * cols).buffer;
-      parts.push({ message: { input, output, rows: headRows, cols, from, to }, transfer: [input] });
-    }
-    const head = pool.run(parts);
-    // Awaited below; this only keeps a worker failure during the in-thread run from counting as unhandled.
-    head.catch(() => undefined);
-    const tail = await this.scoreHere({ data: matrix.data.slice(headRows * cols), rows: rows - headRows, cols });
-    await head;
+      return { message: { input, output, rows: headRows, cols, from, to }, transfer: [input] };
+    });
+    const tail = await pool.runBeside(parts, () => this.scoreHere({ data: matrix.data.slice(headRows * cols), rows: rows - headRows, cols }));
     const join = (headPart: Float32Array, tailPart: Float32Array) => {
       const out = new Float32Array(rows);
       out.set(headPart);

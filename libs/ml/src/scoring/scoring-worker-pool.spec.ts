@@ -49,6 +49,20 @@ describe('ScoringWorkerPool', () => {
     await pool.release();
   });
 
+  it('runs parts beside work on the calling thread and returns its result, or the failure of either side', async () => {
+    const pool = await start(1);
+    const { buffer, view } = sharedValues(4);
+    const here = await pool.runBeside([{ message: { values: buffer, from: 0, to: 2 } }], () => {
+      for (let i = 2; i < 4; i++) view[i] *= 10;
+      return 'here done';
+    });
+    expect(here).toBe('here done');
+    expect([...view]).toEqual([0, 2, 20, 30]);
+    await expect(pool.runBeside([{ message: { fail: 'bad rows' } }], () => 'fine')).rejects.toThrow('the test engine failed in a scoring worker: bad rows');
+    await expect(pool.runBeside([{ message: { values: buffer, from: 0, to: 1 } }], () => Promise.reject(new Error('here failed')))).rejects.toThrow('here failed');
+    await pool.release();
+  });
+
   it('turns a worker that dies mid-request into an error for that request and every later one, not a hang', async () => {
     const pool = await start(2, {}, EXITS);
     await expect(pool.run([{ message: {} }, { message: {} }])).rejects.toThrow(/scoring worker exited unexpectedly \(code 7\)/);

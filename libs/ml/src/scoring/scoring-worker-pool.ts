@@ -100,6 +100,19 @@ export class ScoringWorkerPool {
     await done;
   }
 
+  /**
+   * Runs `parts` on the workers and `here` on the calling thread at the same time (the parts are posted
+   * before `here` starts), and resolves with `here`'s result once both are done. A worker failure rejects
+   * even while `here` is still running, without counting as an unhandled rejection meanwhile.
+   */
+  async runBeside<T>(parts: readonly WorkerPart[], here: () => T | Promise<T>): Promise<T> {
+    const elsewhere = this.run(parts);
+    elsewhere.catch(() => undefined);
+    const result = await here();
+    await elsewhere;
+    return result;
+  }
+
   /** Terminates every worker; requests still in flight reject. */
   async release(): Promise<void> {
     if (this.released) return;
