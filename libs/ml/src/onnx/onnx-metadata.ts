@@ -33,9 +33,13 @@ export class OnnxMetadataError extends Error {
 
 /** Reads the flowsentry metadata back from exported ONNX bytes (no onnxruntime session needed). */
 export function readOnnxMetadata(bytes: Uint8Array): OnnxModelMetadata {
-  const model = onnx.ModelProto.decode(bytes);
+  return onnxMetadataOf(onnx.ModelProto.decode(bytes));
+}
+
+/** The same, for callers that decode the model for more than its metadata. */
+export function onnxMetadataOf(model: onnx.IModelProto): OnnxModelMetadata {
   const props: Record<string, string> = {};
-  for (const entry of model.metadataProps) props[entry.key ?? ''] = entry.value ?? '';
+  for (const entry of model.metadataProps ?? []) props[entry.key ?? ''] = entry.value ?? '';
   if (props[ONNX_METADATA_KEYS.format] !== ONNX_MODEL_FORMAT) {
     throw new OnnxMetadataError(`not a flowsentry isolation forest (format '${props[ONNX_METADATA_KEYS.format] ?? 'missing'}')`);
   }

@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { ONNX_INPUT } from '../../onnx/export-onnx';
-import { OnnxModelMetadata, readOnnxMetadata } from '../../onnx/onnx-metadata';
+import { onnxMetadataOf, OnnxModelMetadata } from '../../onnx/onnx-metadata';
 import { ML_DOMAIN } from '../../onnx/tree-ensemble-node';
 
 /** Deeper trees pad to 2^depth leaves each; past this the padded forest stops fitting in cache. */
@@ -46,7 +46,7 @@ export function perfectForestFromOnnx(bytes: Uint8Array): PerfectForest {
   let metadata: OnnxModelMetadata;
   try {
     model = onnx.ModelProto.decode(bytes);
-    metadata = readOnnxMetadata(bytes);
+    metadata = onnxMetadataOf(model);
   } catch (error) {
     throw new ForestKernelError(`model bytes are not a flowsentry ONNX model (${bytes.length} bytes): ${error instanceof Error ? error.message : String(error)}`);
   }
