@@ -16,7 +16,6 @@ declare namespace WebAssembly {
   class Memory {
     constructor(descriptor: MemoryDescriptor);
     readonly buffer: ArrayBuffer | SharedArrayBuffer;
-    grow(delta: number): number;
   }
 
   interface ModuleImportDescriptor {
@@ -36,7 +35,4 @@ declare namespace WebAssembly {
   }
 
   class LinkError extends Error {}
-  class CompileError extends Error {}
-
-  function validate(bytes: BufferSource): boolean;
 }
