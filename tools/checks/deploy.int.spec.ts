@@ -63,6 +63,8 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(run.output).toContain('ok: hadolint Dockerfile');
     expect(run.output).toContain('ok: check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml');
     expect(run.output).toContain('ok: docker-compose.yml cross-references');
+    expect(run.output).toContain('ok: MinIO policies (tools/compose/init-minio.sh, tools/stack): read inputs, write own layer, no delete');
+    expect(run.output).toContain('ok: helm/flowsentry/values.yaml agrees with docker-compose.yml');
     for (const valuesSet of ['default', 'all-services']) {
       expect(run.output).toContain(`ok: helm lint --strict helm/flowsentry (${valuesSet} values)`);
       for (const file of filesUnder(join(outDir, valuesSet)).filter((f) => f.endsWith('.yaml'))) {
@@ -71,9 +73,9 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
   });
 
-  it('deploys only ingest by default and all five services when enabled', () => {
+  it('deploys ingest and transform by default and all five services when enabled', () => {
     const deployments = (set: string) => renderedDocs(outDir, set).filter((d) => kindOf(d) === 'Deployment').map(componentOf).sort();
-    expect(deployments('default')).toEqual(['ingest']);
+    expect(deployments('default')).toEqual(['ingest', 'transform']);
     expect(deployments('all-services')).toEqual([...SERVICES].sort());
   });
 
@@ -99,6 +101,18 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(ingest).toContain('prometheus.io/path: "/metrics"');
     const grace = Number(/terminationGracePeriodSeconds: (\d+)/.exec(ingest)?.[1]);
     expect(grace).toBeGreaterThanOrEqual(60);
+  });
+
+  it('configures transform with its own role, credentials files and settings', () => {
+    const config = renderedDocs(outDir, 'default').find((d) => kindOf(d) === 'ConfigMap' && componentOf(d) === 'transform')!;
+    expect(config).toContain('PORT: "8082"');
+    expect(config).toContain('PGUSER: "flowsentry_transform"');
+    expect(config).toContain('TRANSFORM_GROUP_ID: "flowsentry-transform"');
+    expect(config).toContain('TRANSFORM_WINDOWS_MS: "60000,600000"');
+    expect(config).toMatch(/MINIO_SECRET_KEY_FILE: "\/var\/run\/secrets\/flowsentry\/MINIO_SECRET_KEY"/);
+    const deployment = renderedDocs(outDir, 'default').find((d) => kindOf(d) === 'Deployment' && componentOf(d) === 'transform')!;
+    expect(deployment).toMatch(/secretName: flowsentry-transform$/m);
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
   });
 
   it('applies migrations in a pre-install/pre-upgrade hook as the schema owner', () => {
@@ -136,7 +150,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
   });
 
-  it('builds every compose service from the one Dockerfile and gates the unbuilt ones behind "full"', () => {
+  it('builds every compose service from the one Dockerfile, starts ingest and transform by default and gates the unbuilt ones behind "full"', () => {
     const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
     // A service's block: from `  <name>:` to the next line indented by two spaces or less.
     const block = (name: string) => new RegExp(`^  ${name}:\\n((?:    .*\\n|\\s*\\n)+)`, 'm').exec(compose)?.[1] ?? '';
@@ -146,7 +160,11 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
       const inTree = existsSync(join(repoRoot, 'services', service, 'package.json'));
       if (!inTree) expect(own).toContain('profiles: ["full"]');
     }
-    expect(block('ingest')).not.toContain('profiles:');
+    for (const service of ['ingest', 'transform']) {
+      expect(block(service)).not.toContain('profiles:');
+      expect(block(service)).toContain(`MINIO_SECRET_KEY_FILE: /run/secrets/minio_${service}`);
+      expect(block(service)).toContain(`PGUSER: flowsentry_${service}`);
+    }
     expect(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^USER 1000:1000$/m);
   });
 });

@@ -4,7 +4,11 @@
 #   shell scripts       shellcheck (tools/compose/*.sh, this script)
 #   docker-compose.yml  compose-spec JSON Schema (check-jsonschema), then cross-references: depends_on
 #                       targets, declared secrets, secret files that make-secrets.sh really writes,
-#                       services not yet in the tree kept behind the "full" profile
+#                       services not yet in the tree kept behind the "full" profile, each service on
+#                       its own MinIO user and PostgreSQL role
+#   MinIO policies      tools/compose/init-minio.sh and tools/stack/lib/minio.sh grant the same rights,
+#                       BRIEF §6's read/write matrix, and no delete
+#   chart vs compose    same ports, roles, service settings and default set of services
 #   helm/flowsentry     helm lint --strict and helm template for the default values and for
 #                       ci/all-services-values.yaml, every rendered manifest checked against the
 #                       Kubernetes $KUBE_VERSION OpenAPI schemas (kubernetes-validate --strict)
@@ -143,7 +147,119 @@ for name in flowsentry:
     build = services[name].get("build", {})
     if build.get("args", {}).get("SERVICE") != name:
         problems.append(f"{name}: build arg SERVICE must be {name}")
+    # Least privilege: every service logs in as its own MinIO user and PostgreSQL role, and no other's.
+    env = services[name].get("environment", {})
+    own = {"MINIO_ACCESS_KEY": f"flowsentry-{name}", "MINIO_SECRET_KEY_FILE": f"/run/secrets/minio_{name}",
+           "PGUSER": f"flowsentry_{name}", "PGPASSWORD_FILE": f"/run/secrets/pg_{name}"}
+    for key, want in own.items():
+        if env.get(key) != want:
+            problems.append(f"{name}: {key} must be {want}, not {env.get(key)!r}")
+    if sorted(services[name].get("secrets", [])) != sorted([f"minio_{name}", f"pg_{name}"]):
+        problems.append(f"{name}: secrets must be exactly minio_{name} and pg_{name}")
 print("\n".join(problems) or f"{len(services)} services, {len(secrets)} secrets cross-checked")
+sys.exit(1 if problems else 0)
+PY
+}
+
+# The policies compose's minio-init and the native stack create, against BRIEF §6: each service reads its
+# inputs, writes only its own layer, and none may delete (objects are write-once). A bucket prefix makes
+# the resources distinguishable from the layer names.
+check_minio_policies() {
+  local policies="$OUT/minio-policies.txt"
+  {
+    FLOWSENTRY_BUCKET_PREFIX=staging sh "$ROOT/tools/compose/init-minio.sh" --policies | sed 's/^/compose /'
+    (
+      # minio.sh's policy functions need only these two; the rest of it is never called here.
+      export DATA_DIR=/nonexistent BUCKET_PREFIX=staging
+      # shellcheck source=/dev/null
+      source "$ROOT/tools/stack/lib/minio.sh"
+      for svc in "${SERVICES[@]}"; do printf 'stack %s %s\n' "$svc" "$(minio_policy_json "$svc")"; done
+    )
+  } >"$policies" || fail "printing the MinIO policies failed"
+  run_check "MinIO policies (tools/compose/init-minio.sh, tools/stack): read inputs, write own layer, no delete" \
+    minio-policies.log "$VENV/bin/python" - "$policies" "${SERVICES[@]}" <<'PY'
+import json, sys
+
+path, *flowsentry = sys.argv[1:]
+# BRIEF §6: (reads, writes). A writer also reads its own layer: ObjectStore.put stats the key first.
+MATRIX = {
+    "ingest": ((), ("raw",)),
+    "transform": (("raw",), ("silver",)),
+    "trainer": (("silver",), ("models",)),
+    "evaluator": (("silver", "models"), ("eval",)),
+    "monitor": (("silver", "models", "eval"), ("monitor",)),
+}
+ALLOWED = {"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject", "s3:PutObject",
+           "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
+arn = lambda b, suffix="": f"arn:aws:s3:::staging-{b}{suffix}"
+problems, grants_by = [], {}
+for line in open(path):
+    origin, svc, doc = line.rstrip("\n").split(" ", 2)
+    grants = {}
+    for st in json.loads(doc)["Statement"]:
+        if st.get("Effect") != "Allow" or "NotAction" in st or "NotResource" in st:
+            problems.append(f"{origin} {svc}: only plain Allow statements are expected")
+            continue
+        for action in st["Action"]:
+            grants.setdefault(action, set()).update(st["Resource"])
+    reads, writes = MATRIX.get(svc, ((), ()))
+    if svc not in MATRIX:
+        problems.append(f"{origin}: policy for unknown service {svc}")
+    for action in sorted(set(grants) - ALLOWED):
+        problems.append(f"{origin} {svc}: grants {action} (objects are write-once; nothing deletes)")
+    want = {
+        "s3:GetObject": {arn(b, "/*") for b in reads + writes},
+        "s3:PutObject": {arn(b, "/*") for b in writes},
+        "s3:ListBucket": {arn(b) for b in reads + writes},
+        "s3:ListBucketMultipartUploads": {arn(b) for b in writes},
+    }
+    for action, resources in want.items():
+        if grants.get(action, set()) != resources:
+            problems.append(f"{origin} {svc}: {action} on {sorted(grants.get(action, []))}, expected {sorted(resources)}")
+    grants_by.setdefault(svc, {})[origin] = grants
+for svc in flowsentry:
+    by = grants_by.get(svc, {})
+    if set(by) != {"compose", "stack"}:
+        problems.append(f"{svc}: policy missing from {sorted({'compose', 'stack'} - set(by))}")
+    elif by["compose"] != by["stack"]:
+        problems.append(f"{svc}: tools/compose/init-minio.sh and tools/stack/lib/minio.sh grant different rights")
+print("\n".join(problems) or f"{sum(len(v) for v in grants_by.values())} policies checked")
+sys.exit(1 if problems else 0)
+PY
+}
+
+# values.yaml and docker-compose.yml describe the same services: same ports, roles and service settings,
+# and the services compose starts by default are the ones the chart enables by default.
+check_chart_matches_compose() {
+  run_check "helm/flowsentry/values.yaml agrees with docker-compose.yml (ports, roles, settings, defaults)" \
+    chart-compose.log "$VENV/bin/python" - "$CHART/values.yaml" "$COMPOSE" "${SERVICES[@]}" <<'PY'
+import sys
+from ruamel.yaml import YAML
+
+values_path, compose_path, *flowsentry = sys.argv[1:]
+values = YAML(typ="safe").load(open(values_path))["services"]
+compose = YAML(typ="safe").load(open(compose_path))
+shared = set(compose["x-flowsentry-env"]) | {"PORT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY_FILE", "PGUSER", "PGPASSWORD_FILE"}
+problems = []
+for name in flowsentry:
+    chart, svc = values.get(name), compose["services"].get(name)
+    if chart is None or svc is None:
+        problems.append(f"{name}: missing from {'values.yaml' if chart is None else 'docker-compose.yml'}")
+        continue
+    env = svc.get("environment", {})
+    if str(chart.get("port")) != str(env.get("PORT")):
+        problems.append(f"{name}: port {chart.get('port')} in values.yaml, PORT {env.get('PORT')} in compose")
+    if chart.get("pgUser") != f"flowsentry_{name}" or env.get("PGUSER") != f"flowsentry_{name}":
+        problems.append(f"{name}: PostgreSQL role must be flowsentry_{name} in both")
+    if chart.get("existingSecret") != f"flowsentry-{name}":
+        problems.append(f"{name}: existingSecret must be flowsentry-{name}")
+    own_compose, own_chart = set(env) - shared, set(chart.get("env") or {})
+    if own_compose != own_chart:
+        problems.append(f"{name}: settings only in compose {sorted(own_compose - own_chart)}, only in values.yaml {sorted(own_chart - own_compose)}")
+    by_default = "full" not in svc.get("profiles", [])
+    if bool(chart.get("enabled")) != by_default:
+        problems.append(f"{name}: enabled={chart.get('enabled')} in values.yaml but {'started' if by_default else 'gated'} by default in compose")
+print("\n".join(problems) or f"{len(flowsentry)} services agree")
 sys.exit(1 if problems else 0)
 PY
 }
@@ -200,5 +316,7 @@ ok "tools: helm $HELM_VERSION, ${PY_TOOLS[*]}"
 check_dockerfile
 check_shell
 check_compose
+check_minio_policies
+check_chart_matches_compose
 check_chart
 echo "deploy-check: all deploy files valid (Dockerfile, docker-compose.yml, helm/flowsentry)"

@@ -5,26 +5,24 @@ set -eu
 
 SECRETS="${FLOWSENTRY_SECRETS:-/run/secrets}"
 PREFIX="${FLOWSENTRY_BUCKET_PREFIX:-}"
-# Root credentials travel in MC_HOST_* (never in mc's config file); the values are hex.
-MC_HOST_flowsentry="http://$(cat "$SECRETS/minio_root_user"):$(cat "$SECRETS/minio_root_password")@${MINIO_HOST:-minio:9000}"
-export MC_HOST_flowsentry
-export MC_CONFIG_DIR=/tmp/mc
+SERVICES="ingest transform trainer evaluator monitor"
 
 bucket() { if [ -n "$PREFIX" ]; then printf '%s-%s' "$PREFIX" "$1"; else printf '%s' "$1"; fi; }
 reads() {
   case $1 in
     transform) echo raw ;;
     trainer) echo silver ;;
-    evaluator) echo models silver ;;
+    evaluator) echo silver models ;;
     monitor) echo silver models eval ;;
   esac
 }
+# Registry status lives in PostgreSQL, so the evaluator never writes `models`.
 writes() {
   case $1 in
     ingest) echo raw ;;
     transform) echo silver ;;
     trainer) echo models ;;
-    evaluator) echo eval models ;; # registry metadata lives next to the model
+    evaluator) echo eval ;;
     monitor) echo monitor ;;
   esac
 }
@@ -41,18 +39,36 @@ policy() {
   # shellcheck disable=SC2046
   all_o=$(arns "/*" $(reads "$1") $(writes "$1"))
   # shellcheck disable=SC2046
+  rw_b=$(arns "" $(writes "$1"))
+  # shellcheck disable=SC2046
   rw_o=$(arns "/*" $(writes "$1"))
-  printf '{"Version":"2012-10-17","Statement":[%s,%s,%s]}\n' \
-    "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\",\"s3:ListBucketMultipartUploads\"],\"Resource\":[$all_b]}" \
+  # No s3:DeleteObject: objects are write-once and nothing deletes them. PutObject still allows an overwrite
+  # (IAM cannot tell a new key from an existing one); see docs/DEPLOY.md for object locking. The multipart
+  # rights let the client resume or abort a large upload, which never touches a stored object.
+  printf '{"Version":"2012-10-17","Statement":[%s,%s,%s,%s]}\n' \
+    "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":[$all_b]}" \
     "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[$all_o]}" \
-    "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":[$rw_o]}"
+    "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucketMultipartUploads\"],\"Resource\":[$rw_b]}" \
+    "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":[$rw_o]}"
 }
+
+# `init-minio.sh --policies` prints "<service> <policy JSON>" lines and touches nothing, so
+# tools/checks/deploy.sh can check the policies offline.
+if [ "${1:-}" = --policies ]; then
+  for svc in $SERVICES; do printf '%s %s\n' "$svc" "$(policy "$svc")"; done
+  exit 0
+fi
+
+# Root credentials travel in MC_HOST_* (never in mc's config file); the values are hex.
+MC_HOST_flowsentry="http://$(cat "$SECRETS/minio_root_user"):$(cat "$SECRETS/minio_root_password")@${MINIO_HOST:-minio:9000}"
+export MC_HOST_flowsentry
+export MC_CONFIG_DIR=/tmp/mc
 
 for layer in raw silver models eval monitor; do
   mc --no-color --quiet mb --ignore-existing "flowsentry/$(bucket "$layer")"
 done
 mkdir -p /tmp/policies
-for svc in ingest transform trainer evaluator monitor; do
+for svc in $SERVICES; do
   user="flowsentry-$svc"
   policy "$svc" >"/tmp/policies/$svc.json"
   mc --no-color --quiet admin policy create flowsentry "$user" "/tmp/policies/$svc.json"

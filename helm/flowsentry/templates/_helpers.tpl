@@ -69,6 +69,7 @@ app.kubernetes.io/component: {{ .name }}
 KAFKA_BROKERS: {{ required "kafka.brokers is required" .Values.kafka.brokers | quote }}
 FLOWSENTRY_TOPIC_PREFIX: {{ .Values.kafka.topicPrefix | quote }}
 MINIO_ENDPOINT: {{ required "minio.endpoint is required" .Values.minio.endpoint | quote }}
+MINIO_REGION: {{ .Values.minio.region | default "us-east-1" | quote }}
 FLOWSENTRY_BUCKET_PREFIX: {{ .Values.minio.bucketPrefix | quote }}
 PGHOST: {{ required "postgres.host is required" .Values.postgres.host | quote }}
 PGPORT: {{ .Values.postgres.port | quote }}

@@ -1,4 +1,5 @@
 export * from './topics';
+export * from './errors';
 export * from './headers';
 export * from './ids';
 export * from './envelope';

@@ -1,4 +1,4 @@
-import { Headers, Topics } from '@flowsentry/contracts';
+import { Headers, LogicalTopic } from '@flowsentry/contracts';
 import { EventProducer } from './event-producer';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
 import { OutgoingMessage } from './outgoing-message';
@@ -40,6 +40,7 @@ export function toDeadLetterMessage(letter: DeadLetter, consumerGroup: string, n
   };
 }
 
+/** Publishes one consumer group's dead letters to one dead-letter topic (`<topic>.dlq`). */
 export class DeadLetterPublisher {
   private readonly topic: string;
 
@@ -47,8 +48,9 @@ export class DeadLetterPublisher {
     private readonly producer: EventProducer,
     settings: KafkaSettings,
     private readonly consumerGroup: string,
+    deadLetterTopic: LogicalTopic,
   ) {
-    this.topic = physicalTopic(settings, Topics.networkEventsDlq);
+    this.topic = physicalTopic(settings, deadLetterTopic);
   }
 
   async publish(letters: DeadLetter[]): Promise<void> {

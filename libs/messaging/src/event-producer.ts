@@ -44,8 +44,19 @@ export class EventProducer {
 
   /** For re-emitting an event exactly as first sent (a redelivery must not change a byte). */
   async emitSerialized(topic: PipelineTopic, key: string, value: string, runId: string): Promise<void> {
-    const headers: Record<string, string | Buffer | undefined> = { [Headers.runId]: runId, [Headers.contentType]: CLOUDEVENTS_CONTENT_TYPE };
-    injectTraceHeaders(headers);
-    await this.send(physicalTopic(this.settings, topic), [{ key, value, headers }]);
+    await this.emitAllSerialized([{ topic, key, value }], runId);
+  }
+
+  /** Several serialized events of one run, possibly to several topics, in one request to the broker. */
+  async emitAllSerialized(events: Array<{ topic: PipelineTopic; key: string; value: string }>, runId: string): Promise<void> {
+    if (events.length === 0) return;
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const event of events) {
+      const headers: Record<string, string | Buffer | undefined> = { [Headers.runId]: runId, [Headers.contentType]: CLOUDEVENTS_CONTENT_TYPE };
+      injectTraceHeaders(headers);
+      const topic = physicalTopic(this.settings, event.topic);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: event.key, value: event.value, headers }]);
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
 }

@@ -9,6 +9,6 @@ export * from './consumed-message';
 export * from './micro-batch';
 export * from './partition-buffer';
 export * from './micro-batch-consumer';
-export * from './nest-transport';
+export * from './event-consumer';
 export * from './topic-admin';
 export * from './topic-reader';

@@ -1,6 +1,12 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSettings } from './kafka-settings';
 
+/**
+ * The client handle services pass around. Services name this type, never kafkajs's: kafkajs is in
+ * maintenance upstream, and a client swap must touch this lib only.
+ */
+export type KafkaClient = Kafka;
+
 export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -14,7 +20,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * The one place a kafkajs client is constructed. kafkajs is in maintenance upstream; keeping
  * construction (and every other kafkajs import) inside this lib is what makes a client swap cheap.
  */
-export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): Kafka {
+export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): KafkaClient {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

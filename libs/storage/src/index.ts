@@ -3,3 +3,4 @@ export * from './object-keys';
 export * from './checksum';
 export * from './storage-settings';
 export * from './object-store';
+export * from './parquet';

@@ -71,7 +71,7 @@ export class ObjectStore {
       const stat = await this.client.statObject(this.bucket(ref), ref.key);
       return { sha256: String(stat.metaData?.[SHA_META] ?? ''), size: stat.size };
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isNotFoundError(err)) return undefined;
       throw err;
     }
   }
@@ -103,7 +103,8 @@ export class ObjectStore {
   }
 }
 
-function isNotFound(err: unknown): boolean {
+/** MinIO's answer for a key (or bucket) that is not there, as opposed to one it could not give. */
+export function isNotFoundError(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'NotFound' || code === 'NoSuchKey';
 }

@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConnectionsModule, READINESS } from '@flowsentry/runtime';
 import { TelemetryModule } from '@flowsentry/telemetry';
-import { ConnectionsModule, READINESS } from './connections';
 import { IngestConfig } from './ingest.config';
 import { NetworkEventsConsumer } from './network-events.consumer';
 
 @Module({})
 export class AppModule {
   static register(config: IngestConfig): DynamicModule {
-    const connections = ConnectionsModule.register(config);
+    // Readiness reads the table ingest plans batches in, so a missing migration or grant fails readiness, not the first batch.
+    const connections = ConnectionsModule.register(config, { bucket: 'raw', table: 'ingestion_batches' });
     return {
       module: AppModule,
       imports: [TelemetryModule.forService({ service: 'ingest', readiness: READINESS, imports: [connections] }), connections],

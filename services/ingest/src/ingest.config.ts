@@ -1,9 +1,5 @@
-import { auditSettingsFromEnv } from '@flowsentry/audit';
-import { ConfigError, env, loadConfig } from '@flowsentry/config';
-import { kafkaSettingsFromEnv } from '@flowsentry/messaging';
-import { storageSettingsFromEnv } from '@flowsentry/storage';
-
-export const INGEST_CONFIG = 'flowsentry.ingest.config';
+import { env } from '@flowsentry/config';
+import { loadServiceConfig } from '@flowsentry/runtime';
 
 export const ingestConfigShape = {
   HOST: env.string('127.0.0.1'),
@@ -20,25 +16,7 @@ export const ingestConfigShape = {
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
-/**
- * Everything ingest reads from its environment, validated before anything starts; problems from
- * every part (service, Kafka, MinIO, PostgreSQL) are reported together in one ConfigError.
- */
+/** Everything ingest reads from its environment, validated (every problem at once) before anything starts. */
 export function loadIngestConfig(source: Record<string, string | undefined> = process.env) {
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      problems.push(...err.problems);
-      return undefined;
-    }
-  };
-  const service = attempt(() => loadConfig(ingestConfigShape, source));
-  const kafka = attempt(() => kafkaSettingsFromEnv('flowsentry-ingest', source));
-  const storage = attempt(() => storageSettingsFromEnv(source));
-  const audit = attempt(() => auditSettingsFromEnv(source));
-  if (!service || !kafka || !storage || !audit) throw new ConfigError(problems);
-  return { ...service, kafka, storage, audit };
+  return loadServiceConfig('ingest', ingestConfigShape, source);
 }

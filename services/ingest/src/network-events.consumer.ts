@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@flowsentry/contracts';
 import { DeadLetterPublisher, MicroBatchConsumer, physicalTopic } from '@flowsentry/messaging';
+import { SERVICE_CONFIG, ServiceConnections } from '@flowsentry/runtime';
 import { Logger, LOGGER } from '@flowsentry/telemetry';
-import { Connections } from './connections';
-import { INGEST_CONFIG, IngestConfig } from './ingest.config';
+import { IngestConfig } from './ingest.config';
 import { RawBatchLander } from './raw-batch-lander';
 import { ingestMetrics } from './ingest.metrics';
 
@@ -13,8 +13,8 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   private consumer?: MicroBatchConsumer;
 
   constructor(
-    private readonly connections: Connections,
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly connections: ServiceConnections,
+    @Inject(SERVICE_CONFIG) private readonly config: IngestConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -25,7 +25,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       db,
       store,
       producer,
-      new DeadLetterPublisher(producer, kafkaSettings, this.config.INGEST_GROUP_ID),
+      new DeadLetterPublisher(producer, kafkaSettings, this.config.INGEST_GROUP_ID, Topics.networkEventsDlq),
       { consumerGroup: this.config.INGEST_GROUP_ID, maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL },
       this.log,
     );

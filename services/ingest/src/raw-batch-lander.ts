@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
+import { buildEvent, deterministicId, rawLandedKey, Topics } from '@flowsentry/contracts';
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
@@ -12,8 +12,6 @@ export interface LanderOptions {
   maxEventBytes: number;
   gzipLevel: number;
 }
-
-type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
 
 /**
  * Lands one micro-batch: plan the range, send rejects to the DLQ, write the RAW object, record
@@ -109,7 +107,7 @@ export class RawBatchLander implements MicroBatchHandler {
     const serialized = JSON.stringify(event);
     await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, serialized, started));
     phase('audit');
-    await this.producer.emitSerialized(Topics.rawLanded, ids.datasetId, serialized, ids.runId);
+    await this.producer.emitSerialized(Topics.rawLanded, rawLandedKey(batch.topic, batch.partition), serialized, ids.runId);
     phase('emit');
 
     ingestMetrics.eventsLanded.inc(encoded.accepted);
@@ -155,8 +153,7 @@ export class RawBatchLander implements MicroBatchHandler {
   /** A redelivered, already landed batch: emit the identical event again, the consumers' guard dedups it. */
   private async reemit(row: IngestionBatch): Promise<void> {
     if (!row.landedEvent) return;
-    const event = JSON.parse(row.landedEvent) as RawLanded;
-    await this.producer.emitSerialized(Topics.rawLanded, event.data.datasetId, row.landedEvent, row.runId);
+    await this.producer.emitSerialized(Topics.rawLanded, rawLandedKey(row.topic, row.partition), row.landedEvent, row.runId);
     this.log.info({ object: row.objectRef, event_id: row.eventId }, 'batch already landed; re-emitted raw.landed');
   }
 }

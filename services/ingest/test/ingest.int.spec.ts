@@ -12,6 +12,7 @@ import { landedBatches } from '../../../test/support/raw-objects';
 import { RunningService, startService } from '../../../test/support/service-process';
 import { stackEnv } from '../../../test/support/stack-env';
 import { findTraces, serviceOf } from '../../../test/support/jaeger';
+import { metricValue, runCli, runConsoleProducer, runTrafficProducer } from '../../../test/support/tools';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -266,46 +267,3 @@ describe('ingest on the real stack', () => {
     expect(committed.find((c) => c.partition === 1)?.offset).toBe('300');
   });
 });
-
-function runConsoleProducer(topic: string, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = stackEnv('owner');
-    const proc = spawn('bash', [join(repoRoot, 'tools/stack/kafka-tool'), 'console-producer', '--bootstrap-server', env.KAFKA_BROKERS!, '--topic', topic], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    proc.stderr.on('data', (c) => (err += c));
-    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console producer exited ${code}: ${err}`))));
-    proc.stdin.end(lines.join('\n') + '\n');
-  });
-}
-
-function runTrafficProducer(prefix: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(repoRoot, 'tools/producer/dist/cli.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...stackEnv('cli'), FLOWSENTRY_TOPIC_PREFIX: prefix },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    proc.stderr.on('data', (c) => (err += c));
-    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`producer exited ${code}: ${err}`))));
-  });
-}
-
-function runCli(prefix: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(repoRoot, 'tools/cli/dist/cli.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...stackEnv('cli'), FLOWSENTRY_TOPIC_PREFIX: prefix },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    proc.stdout.on('data', (c) => (out += c));
-    proc.stderr.on('data', (c) => (out += c));
-    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cli exited ${code}: ${out}`))));
-  });
-}
-
-/** Sum of a metric over all its label sets (e.g. batches by trigger). */
-function metricValue(exposition: string, name: string): number {
-  const lines = exposition.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  if (lines.length === 0) throw new Error(`metric ${name} not exposed`);
-  return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}

@@ -20,16 +20,17 @@ minio_reads() {
     ingest) ;;
     transform) echo raw ;;
     trainer) echo silver ;;
-    evaluator) echo silver ;; # and models, through its rw grant below
+    evaluator) echo silver models ;;
     monitor) echo silver models eval ;;
   esac
 }
+# Registry status (candidate/approved/champion) lives in PostgreSQL, so the evaluator never writes `models`.
 minio_writes() {
   case $1 in
     ingest) echo raw ;;
     transform) echo silver ;;
     trainer) echo models ;;
-    evaluator) echo eval models ;; # the evaluator records registry metadata next to the model
+    evaluator) echo eval ;;
     monitor) echo monitor ;;
   esac
 }
@@ -71,9 +72,14 @@ minio_policy_json() {
   done
   local all_buckets=("${read_arns[@]}" "${rw_arns[@]}") all_objects=("${obj_read[@]}" "${obj_rw[@]}")
   local IFS=,
-  statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\",\"s3:ListBucketMultipartUploads\"],\"Resource\":[${all_buckets[*]}]}")
+  statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":[${all_buckets[*]}]}")
   statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[${all_objects[*]}]}")
-  statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":[${obj_rw[*]}]}")
+  # Objects are write-once and nothing deletes them, so no s3:DeleteObject anywhere. PutObject also covers
+  # overwrites (IAM cannot tell a new key from an existing one): ObjectStore.put refuses different bytes, and
+  # object locking on the buckets is the operator's real defence (docs/DEPLOY.md). The multipart rights let the
+  # minio client resume or abort a large upload; aborting drops unfinished parts, never a stored object.
+  statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucketMultipartUploads\"],\"Resource\":[${rw_arns[*]}]}")
+  statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":[${obj_rw[*]}]}")
   printf '{"Version":"2012-10-17","Statement":[%s]}\n' "${statements[*]}"
 }
 

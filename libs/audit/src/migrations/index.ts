@@ -1,3 +1,4 @@
 import { InitialSchema1763769600000 } from './1763769600000-initial-schema';
+import { StepOutputs1764460800000 } from './1764460800000-step-outputs';
 
-export const AUDIT_MIGRATIONS = [InitialSchema1763769600000];
+export const AUDIT_MIGRATIONS = [InitialSchema1763769600000, StepOutputs1764460800000];

@@ -17,3 +17,13 @@ export const RawLandedData = z.object({
 });
 export type RawLandedData = z.infer<typeof RawLandedData>;
 export const RawLandedEvent = cloudEvent(RAW_LANDED_TYPE, RawLandedData);
+
+/**
+ * `raw.landed` is keyed by its source partition (brief §3), so every batch of one source
+ * partition goes to the same `raw.landed` partition, in offset order: one transform instance
+ * sees one source's batches in order, which its per-source windows need, and transform scales
+ * out by partitions.
+ */
+export function rawLandedKey(sourceTopic: string, sourcePartition: number): string {
+  return `${sourceTopic}/${sourcePartition}`;
+}

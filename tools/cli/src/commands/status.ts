@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, Headers, Topics, topicName } from '@flowsentry/contracts';
-import { Kafka } from 'kafkajs';
-import { KafkaSettings, readTopic, TopicAdmin } from '@flowsentry/messaging';
+import { KafkaClient, KafkaSettings, readTopic, TopicAdmin } from '@flowsentry/messaging';
 
 export interface PipelineStatus {
   topics: Array<{ topic: string; messages: number }>;
@@ -12,7 +11,7 @@ export interface PipelineStatus {
 }
 
 /** What an operator asks first: how much arrived, how much landed, what was rejected and why. */
-export async function pipelineStatus(kafka: Kafka, admin: TopicAdmin, db: DataSource, settings: KafkaSettings, ingestGroup: string): Promise<PipelineStatus> {
+export async function pipelineStatus(kafka: KafkaClient, admin: TopicAdmin, db: DataSource, settings: KafkaSettings, ingestGroup: string): Promise<PipelineStatus> {
   const topics = [];
   for (const logical of ALL_TOPICS) {
     const topic = topicName(logical, settings.topicPrefix);

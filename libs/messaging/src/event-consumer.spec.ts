@@ -1,0 +1,117 @@
+import { EachBatchPayload } from 'kafkajs';
+import { ConsumedMessage } from './consumed-message';
+import { EventConsumer, EventHandler } from './event-consumer';
+import { KafkaClient } from './kafka-client';
+
+/** Just enough of a kafkajs consumer to drive eachBatch by hand and see what is committed. */
+class FakeKafkaConsumer {
+  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
+  commits: string[] = [];
+  seeks: string[] = [];
+  resolved: string[] = [];
+  heartbeats = 0;
+  paused = 0;
+  resumed = 0;
+  async connect() {}
+  async subscribe() {}
+  async run(options: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) {
+    this.eachBatch = options.eachBatch;
+  }
+  async commitOffsets(offsets: Array<{ partition: number; offset: string }>) {
+    this.commits.push(...offsets.map((o) => `${o.partition}@${o.offset}`));
+  }
+  seek(target: { partition: number; offset: string }) {
+    this.seeks.push(`${target.partition}@${target.offset}`);
+  }
+  async disconnect() {}
+
+  deliver(offsets: string[], highWatermark = '100') {
+    return this.eachBatch!({
+      batch: { topic: 'raw.landed', partition: 2, highWatermark, messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from(offset), headers: {}, timestamp: '0', attributes: 0 })) },
+      resolveOffset: (offset: string) => void this.resolved.push(offset),
+      heartbeat: async () => void this.heartbeats++,
+      isRunning: () => true,
+      isStale: () => false,
+      pause: () => {
+        this.paused++;
+        return () => void this.resumed++;
+      },
+    } as unknown as EachBatchPayload);
+  }
+}
+
+describe('EventConsumer', () => {
+  let fake: FakeKafkaConsumer;
+  const kafka = () => ({ consumer: () => fake }) as unknown as KafkaClient;
+
+  beforeEach(() => {
+    fake = new FakeKafkaConsumer();
+  });
+
+  async function started(handler: EventHandler, options: Partial<ConstructorParameters<typeof EventConsumer>[1]> = {}) {
+    const consumer = new EventConsumer(kafka(), { groupId: 'g', topics: ['raw.landed'], retryPauseMs: 10, ...options }, handler);
+    await consumer.start();
+    return consumer;
+  }
+
+  it('handles a partition’s messages in offset order and commits each only after its handler resolved', async () => {
+    const seen: string[] = [];
+    await started({
+      handle: async (m: ConsumedMessage) => {
+        seen.push(`${m.offset}:${fake.commits.length}`);
+      },
+    });
+
+    await fake.deliver(['5', '6', '7']);
+
+    expect(seen).toEqual(['5:0', '6:1', '7:2']);
+    expect(fake.commits).toEqual(['2@6', '2@7', '2@8']);
+  });
+
+  it('commits nothing at or after a message whose handler rejected, and reads the partition again from it after a pause', async () => {
+    const consumer = await started({
+      handle: async (m) => {
+        if (m.offset === '6') throw new Error('database unavailable');
+      },
+    });
+
+    await fake.deliver(['5', '6', '7']);
+
+    expect(fake.commits).toEqual(['2@6']);
+    expect(fake.paused).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.seeks).toEqual(['2@6']);
+    expect(fake.resumed).toBe(1);
+    await consumer.disconnect();
+  });
+
+  it('beats the group heartbeat while a long handler runs', async () => {
+    await started({ handle: () => new Promise((resolve) => setTimeout(resolve, 120)) }, { heartbeatIntervalMs: 20 });
+
+    await fake.deliver(['1']);
+
+    expect(fake.heartbeats).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports the consumer lag behind the high watermark after each message', async () => {
+    const lags: number[] = [];
+    await started({ handle: async () => undefined }, { onLag: (_t, _p, lag) => lags.push(lag) });
+
+    await fake.deliver(['97', '98', '99'], '100');
+
+    expect(lags).toEqual([2, 1, 0]);
+  });
+
+  it('starts nothing new once draining, so the message in hand is the last one committed', async () => {
+    const consumer: { current?: EventConsumer } = {};
+    consumer.current = await started({
+      handle: async (m) => {
+        if (m.offset === '1') void consumer.current!.drain();
+      },
+    });
+
+    await fake.deliver(['1', '2', '3']);
+
+    expect(fake.commits).toEqual(['2@2']);
+  });
+});

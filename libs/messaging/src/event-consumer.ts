@@ -1,0 +1,114 @@
+import { Consumer, EachBatchPayload } from 'kafkajs';
+import { ConsumedMessage } from './consumed-message';
+import { KafkaClient } from './kafka-client';
+import { toConsumed } from './micro-batch-consumer';
+import { withHeartbeat } from './pacemaker';
+
+export interface EventHandlerTools {
+  /** Keeps the group membership alive; the consumer already beats while `handle` runs, this is for tight loops. */
+  heartbeat(): Promise<void>;
+}
+
+export interface EventHandler {
+  /**
+   * Resolves once everything that follows from the message is durable (or dead-lettered);
+   * only then is its offset committed. A rejection means "not done": the partition is read
+   * again from this message after a pause, so nothing after it is committed either.
+   */
+  handle(message: ConsumedMessage, tools: EventHandlerTools): Promise<void>;
+}
+
+export interface EventConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long a partition rests after a handler rejected a message, before it is read again. */
+  retryPauseMs?: number;
+  onError?: (error: unknown, context: string) => void;
+  /** Messages behind the partition's high watermark after each handled message (consumer lag). */
+  onLag?: (topic: string, partition: number, lag: number) => void;
+}
+
+/**
+ * Per-event consumption for the pipeline steps: each partition's messages are handled one at a
+ * time in offset order and each offset is committed only after its handler resolved (manual
+ * commits, at-least-once; the step runtime makes redelivery a no-op). Kafka serialises a
+ * partition to one member of the group, so a stateful step sees a partition's events in order,
+ * and scaling out is adding members.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private readonly heartbeatIntervalMs: number;
+  private draining = false;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    kafka: KafkaClient,
+    private readonly options: EventConsumerOptions,
+    private readonly handler: EventHandler,
+  ) {
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+  }
+
+  /**
+   * Graceful stop: the message being handled finishes and is committed, nothing new starts, then
+   * the member leaves the group (kafkajs waits for the running batch callback before it leaves).
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.disconnect();
+  }
+
+  async disconnect(): Promise<void> {
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    for (const raw of batch.messages) {
+      if (this.draining || !isRunning() || isStale()) return;
+      const message = toConsumed(batch.topic, batch.partition, raw);
+      try {
+        await withHeartbeat(heartbeat, () => this.handler.handle(message, { heartbeat }), this.heartbeatIntervalMs);
+      } catch (err) {
+        this.options.onError?.(err, `handling ${message.topic}/${message.partition}@${message.offset}`);
+        this.retryLater(message, pause());
+        return;
+      }
+      resolveOffset(message.offset);
+      await this.consumer.commitOffsets([{ topic: message.topic, partition: message.partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      this.options.onLag?.(batch.topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n)));
+    }
+  }
+
+  /** The failed message is read again, not skipped: seek back to it, then resume after the pause. */
+  private retryLater(message: ConsumedMessage, resume: () => void): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      try {
+        this.consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
+        resume();
+      } catch (err) {
+        // Not running any more: a restart resumes from the committed offset, which is this message.
+        this.options.onError?.(err, 'seek after failure');
+      }
+    }, this.options.retryPauseMs ?? 1_000);
+    timer.unref?.();
+    this.retryTimers.add(timer);
+  }
+}

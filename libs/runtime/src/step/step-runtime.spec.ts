@@ -1,0 +1,346 @@
+import { context, trace } from '@opentelemetry/api';
+import { deterministicId, Headers, PipelineEventOf, PoisonMessageError, Topics } from '@flowsentry/contracts';
+import { ConsumedMessage, DeadLetter } from '@flowsentry/messaging';
+import { ATTR_RUN_ID, injectTraceHeaders, startInMemoryTracing, type InMemoryTracing } from '@flowsentry/telemetry';
+import { PipelineStep, StepContext, StepOutcome } from './pipeline-step';
+import { stepMetrics } from './step-metrics';
+import { RETRIES_EXHAUSTED, StepRuntime } from './step-runtime';
+import { ProcessedRecord, SerializedOutput, StepCommit, StepFailure, StepStore } from './step-store';
+
+type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
+
+/** The guard and audit trail in memory; `failNextCommits` makes the database "unavailable". */
+class FakeStore implements StepStore {
+  readonly records = new Map<string, ProcessedRecord>();
+  readonly commits: StepCommit[] = [];
+  readonly failures: StepFailure[] = [];
+  failNextCommits = 0;
+
+  async processed(group: string, id: string) {
+    const r = this.records.get(`${group}/${id}`);
+    return r && { ...r };
+  }
+  async commit(commit: StepCommit) {
+    if (this.failNextCommits > 0) {
+      this.failNextCommits--;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    }
+    const key = `${commit.consumerGroup}/${commit.eventId}`;
+    const winner = this.records.get(key);
+    if (winner) return { ...winner };
+    this.commits.push(commit);
+    const record = { runId: commit.runId, outputs: commit.outputs, sent: false };
+    this.records.set(key, record);
+    return { ...record };
+  }
+  async markSent(group: string, id: string) {
+    this.records.get(`${group}/${id}`)!.sent = true;
+  }
+  async recordFailure(failure: StepFailure) {
+    this.failures.push(failure);
+  }
+}
+
+class FakeSender {
+  readonly sent: Array<{ outputs: SerializedOutput[]; runId: string; traceId?: string }> = [];
+  failNext = 0;
+  async send(outputs: SerializedOutput[], runId: string) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('broker not available');
+    }
+    this.sent.push({ outputs, runId, traceId: trace.getActiveSpan()?.spanContext().traceId });
+  }
+}
+
+class FakeDeadLetters {
+  readonly letters: Array<{ topic: string; letter: DeadLetter }> = [];
+  down = false;
+  async publish(topic: string, letter: DeadLetter) {
+    if (this.down) throw new Error('broker not available');
+    this.letters.push({ topic, letter });
+  }
+}
+
+/** A step that turns raw.landed into silver.ready, counting its calls; `behaviour` can make it fail. */
+class CountingStep implements PipelineStep<typeof Topics.rawLanded> {
+  readonly input = Topics.rawLanded;
+  readonly step = 'transformation' as const;
+  calls: StepContext[] = [];
+  behaviour: (attempt: number) => void = () => undefined;
+
+  async handle(event: RawLanded, context: StepContext): Promise<StepOutcome> {
+    this.calls.push(context);
+    this.behaviour(context.attempt);
+    const silverKey = `silver/date=2026-11-30/${event.data.datasetId}.parquet`;
+    return {
+      outputs: [
+        {
+          topic: Topics.silverReady,
+          id: deterministicId('silver.ready', event.id),
+          key: event.data.datasetId,
+          subject: event.data.datasetId,
+          data: {
+            datasetId: event.data.datasetId,
+            silverKey,
+            sha256: 'b'.repeat(64),
+            rawKeys: [{ key: event.data.objectKey, sha256: event.data.sha256 }],
+            rows: event.data.count,
+            featuresSchemaVersion: 'fv-test',
+            quality: { inputRows: event.data.count, duplicates: 0, dropped: 0, nullRatio: {} },
+          },
+        },
+      ],
+      artifacts: [{ ref: silverKey, layer: 'silver', sha256: 'b'.repeat(64), sizeBytes: 10, contentType: 'application/vnd.apache.parquet' }],
+      lineage: [{ parentRef: event.data.objectKey, childRef: silverKey, relation: 'transformed' }],
+      record: { inputRef: event.data.objectKey, details: { rows: event.data.count } },
+    };
+  }
+}
+
+function rawLanded(n: number): RawLanded {
+  return {
+    specversion: '1.0',
+    id: deterministicId('raw.landed', n),
+    source: 'flowsentry/ingest',
+    type: 'io.flowsentry.raw.landed.v1',
+    time: '2026-11-30T00:00:00.000Z',
+    subject: `network.events-p0-${n}-${n + 9}`,
+    datacontenttype: 'application/json',
+    data: {
+      datasetId: `network.events-p0-${n}-${n + 9}`,
+      objectKey: `raw/date=2026-11-30/network.events/p0-${n}-${n + 9}.jsonl.gz`,
+      sha256: 'a'.repeat(64),
+      bytes: 100,
+      count: 10,
+      rejected: 0,
+      source: { topic: 'network.events', partition: 0, firstOffset: String(n), lastOffset: String(n + 9) },
+    },
+  };
+}
+
+function message(value: unknown, headers: ConsumedMessage['headers'] = {}, offset = '7'): ConsumedMessage {
+  return {
+    topic: 'it.raw.landed',
+    partition: 1,
+    offset,
+    key: Buffer.from('network.events/0'),
+    value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    headers,
+    timestamp: '0',
+  };
+}
+
+describe('StepRuntime', () => {
+  let tracing: InMemoryTracing;
+  let store: FakeStore;
+  let sender: FakeSender;
+  let deadLetters: FakeDeadLetters;
+  let step: CountingStep;
+  let sleeps: number[];
+  let beats: number;
+  let runtime: StepRuntime;
+  const tools = { heartbeat: async () => void beats++ };
+  const log = { warn: jest.fn(), info: jest.fn(), error: jest.fn() } as never;
+
+  beforeAll(() => {
+    tracing = startInMemoryTracing('transform');
+  });
+  afterAll(() => tracing.shutdown());
+
+  beforeEach(() => {
+    tracing.reset();
+    store = new FakeStore();
+    sender = new FakeSender();
+    deadLetters = new FakeDeadLetters();
+    step = new CountingStep();
+    sleeps = [];
+    beats = 0;
+    runtime = new StepRuntime(
+      [step],
+      { service: 'transform', consumerGroup: 'g-transform', retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 1000, factor: 2 }, logicalTopic: () => Topics.rawLanded },
+      {
+        store,
+        sender,
+        deadLetters,
+        metrics: stepMetrics('spec'),
+        log,
+        random: () => 1,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      },
+    );
+  });
+
+  it('handles an event once: records it with its output and sends that output with the run id', async () => {
+    await runtime.handle(message(rawLanded(0), { [Headers.runId]: Buffer.from('run-7') }), tools);
+
+    expect(step.calls).toHaveLength(1);
+    expect(step.calls[0]).toMatchObject({ runId: 'run-7', attempt: 1, source: { topic: 'it.raw.landed', partition: 1, offset: '7' } });
+    expect(store.commits).toHaveLength(1);
+    expect(store.commits[0]).toMatchObject({ consumerGroup: 'g-transform', service: 'transform', step: 'transformation', eventId: rawLanded(0).id, trigger: 'raw.landed' });
+    expect(sender.sent).toHaveLength(1);
+    expect(sender.sent[0]!.runId).toBe('run-7');
+    expect(sender.sent[0]!.outputs[0]!.value).toBe(store.commits[0]!.outputs[0]!.value);
+    const emitted = JSON.parse(sender.sent[0]!.outputs[0]!.value);
+    expect(emitted).toMatchObject({ type: 'io.flowsentry.silver.ready.v1', source: 'flowsentry/transform', id: deterministicId('silver.ready', rawLanded(0).id) });
+    expect((await store.processed('g-transform', rawLanded(0).id))!.sent).toBe(true);
+    expect(deadLetters.letters).toHaveLength(0);
+  });
+
+  it('derives the run id from the event id when the producer sent none', async () => {
+    await runtime.handle(message(rawLanded(0)), tools);
+    expect(step.calls[0]!.runId).toBe(deterministicId('run', rawLanded(0).id));
+  });
+
+  it.each([
+    ['malformed-json', '{"specversion":'],
+    ['schema', JSON.stringify({ ...rawLanded(0), data: { ...rawLanded(0).data, sha256: 'not-a-hash' } })],
+    ['schema', JSON.stringify({ ...rawLanded(0), type: 'io.flowsentry.silver.ready.v1' })],
+    ['empty', ''],
+  ])('dead-letters an event it cannot decode (%s) with the original bytes and goes on', async (reason, value) => {
+    const bad = message(value);
+    await expect(runtime.handle(bad, tools)).resolves.toBeUndefined();
+
+    expect(step.calls).toHaveLength(0);
+    expect(deadLetters.letters).toHaveLength(1);
+    expect(deadLetters.letters[0]!.topic).toBe('raw.landed');
+    expect(deadLetters.letters[0]!.letter).toMatchObject({ reason, sourceTopic: 'it.raw.landed', partition: 1, offset: '7', value: bad.value, key: bad.key });
+
+    await runtime.handle(message(rawLanded(10), {}, '8'), tools);
+    expect(step.calls).toHaveLength(1);
+  });
+
+  it('re-sends the stored output byte for byte after a crash between the database commit and the send', async () => {
+    sender.failNext = 100; // the process "dies" before the broker acknowledges
+    const delivery = message(rawLanded(0));
+    await expect(runtime.handle(delivery, tools)).resolves.toBeUndefined(); // gives up into the DLQ after the retries…
+    deadLetters.letters.length = 0;
+    // …but the commit happened: a fresh runtime (the restarted process) gets the redelivery.
+    sender.failNext = 0;
+    step.calls.length = 0;
+    const stored = store.commits[0]!.outputs;
+
+    await runtime.handle(delivery, tools);
+
+    expect(step.calls).toHaveLength(0);
+    expect(store.commits).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+    expect(sender.sent[0]!.outputs).toEqual(stored);
+    expect(sender.sent[0]!.outputs[0]!.value).toBe(stored[0]!.value);
+  });
+
+  it('sends nothing for a redelivery after the output was sent', async () => {
+    const delivery = message(rawLanded(0));
+    await runtime.handle(delivery, tools);
+    await runtime.handle(delivery, tools);
+    await runtime.handle(delivery, tools);
+
+    expect(step.calls).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('resumes a failed send from the stored output without running the step again', async () => {
+    sender.failNext = 2;
+    await runtime.handle(message(rawLanded(0)), tools);
+
+    expect(step.calls).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('retries a transient failure with growing backoff, beating the heartbeat while it waits, and commits nothing meanwhile', async () => {
+    store.failNextCommits = 2;
+    runtime = new StepRuntime(
+      [step],
+      { service: 'transform', consumerGroup: 'g-transform', retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 1000, factor: 2 }, logicalTopic: () => Topics.rawLanded },
+      {
+        store,
+        sender,
+        deadLetters,
+        metrics: stepMetrics('spec'),
+        log,
+        random: () => 1,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          expect(store.commits).toHaveLength(0);
+          return new Promise((resolve) => setTimeout(resolve, 3100));
+        },
+      },
+    );
+
+    await runtime.handle(message(rawLanded(0)), tools);
+
+    expect(sleeps).toEqual([100, 200]);
+    expect(beats).toBeGreaterThanOrEqual(2);
+    expect(step.calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(store.commits).toHaveLength(1);
+    expect(deadLetters.letters).toHaveLength(0);
+  }, 20_000);
+
+  it('dead-letters a failure that outlasts the attempt budget, records the failed step, and goes on', async () => {
+    step.behaviour = () => {
+      throw new Error('S3 SlowDown');
+    };
+
+    await expect(runtime.handle(message(rawLanded(0)), tools)).resolves.toBeUndefined();
+
+    expect(step.calls).toHaveLength(4);
+    expect(sleeps).toEqual([100, 200, 400]);
+    expect(deadLetters.letters).toHaveLength(1);
+    expect(deadLetters.letters[0]!.letter.reason).toBe(RETRIES_EXHAUSTED);
+    expect(deadLetters.letters[0]!.letter.error).toMatch(/4 attempts failed; last: S3 SlowDown/);
+    expect(store.failures).toEqual([expect.objectContaining({ step: 'transformation', reason: RETRIES_EXHAUSTED, inputRef: rawLanded(0).subject })]);
+    expect(store.commits).toHaveLength(0);
+  });
+
+  it('dead-letters bad input found by the step at once, with the step’s reason code', async () => {
+    step.behaviour = () => {
+      throw new PoisonMessageError('hash-mismatch', 'RAW object sha256 differs from raw.landed');
+    };
+
+    await runtime.handle(message(rawLanded(0)), tools);
+
+    expect(step.calls).toHaveLength(1);
+    expect(sleeps).toHaveLength(0);
+    expect(deadLetters.letters[0]!.letter).toMatchObject({ reason: 'hash-mismatch', error: 'RAW object sha256 differs from raw.landed' });
+  });
+
+  it('rejects (so nothing is committed) when even the dead-letter topic cannot be written', async () => {
+    deadLetters.down = true;
+    await expect(runtime.handle(message('not json'), tools)).rejects.toThrow('broker not available');
+  });
+
+  it('sends the record of the delivery that committed first when two deliveries race', async () => {
+    const event = rawLanded(0);
+    const theirs = { runId: 'run-other', outputs: [{ topic: Topics.silverReady, key: 'k', value: '{"id":"theirs"}' }], sent: false };
+    const original = store.commit.bind(store);
+    store.commit = async (commit) => {
+      store.records.set(`${commit.consumerGroup}/${commit.eventId}`, { ...theirs });
+      return original(commit);
+    };
+
+    await runtime.handle(message(event), tools);
+
+    expect(sender.sent).toEqual([{ outputs: theirs.outputs, runId: 'run-other', traceId: expect.any(String) }]);
+  });
+
+  it('runs the step in a consumer span that continues the producer’s trace and carries the run id', async () => {
+    const producer = trace.getTracer('spec').startSpan('raw.landed send');
+    const headers = injectTraceHeaders({ [Headers.runId]: 'run-9' }, trace.setSpan(context.active(), producer));
+    producer.end();
+
+    await runtime.handle(message(rawLanded(0), Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(String(v))]))), tools);
+
+    const span = tracing.finishedSpans().find((s) => s.name === 'transform.transformation')!;
+    expect(span.spanContext().traceId).toBe(producer.spanContext().traceId);
+    expect(span.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
+    expect(span.attributes[ATTR_RUN_ID]).toBe('run-9');
+    expect(sender.sent[0]!.traceId).toBe(producer.spanContext().traceId);
+  });
+
+  it('refuses two steps for one topic', () => {
+    expect(() => new StepRuntime([step, new CountingStep()], { service: 's', consumerGroup: 'g', retry: { retries: 0, initialDelayMs: 1, maxDelayMs: 1, factor: 2 }, logicalTopic: () => Topics.rawLanded }, {} as never)).toThrow(/two steps consume raw.landed/);
+  });
+});

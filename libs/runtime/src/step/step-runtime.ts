@@ -1,0 +1,184 @@
+import { Span } from '@opentelemetry/api';
+import { buildEvent, decodePipelineEvent, deadLetterTopic, deterministicId, FlowsentryError, isRetriable, PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
+import { backoffDelay, ConsumedMessage, DeadLetter, EventHandler, EventHandlerTools, RetryPolicy, withHeartbeat } from '@flowsentry/messaging';
+import {
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
+  ATTR_MESSAGING_KAFKA_OFFSET,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_RUN_ID,
+  currentTraceId,
+  Logger,
+  readRunId,
+  withConsumerSpan,
+} from '@flowsentry/telemetry';
+import { PipelineStep, StepContext } from './pipeline-step';
+import { StepMetrics } from './step-metrics';
+import { ProcessedRecord, SerializedOutput, StepStore } from './step-store';
+
+/** Sends outputs with the current trace context and the run id header (an EventProducer in production). */
+export interface OutputSender {
+  send(outputs: SerializedOutput[], runId: string): Promise<void>;
+}
+
+/** Publishes a dead letter to the dead-letter topic of the topic it came from. */
+export interface DeadLetterSink {
+  publish(topic: PipelineTopic, letter: DeadLetter): Promise<void>;
+}
+
+export interface StepRuntimeOptions {
+  service: string;
+  consumerGroup: string;
+  retry: RetryPolicy;
+  /** Maps a consumed topic's physical name (with the deployment prefix) to its logical name. */
+  logicalTopic(physical: string): PipelineTopic;
+}
+
+export interface StepRuntimePorts {
+  store: StepStore;
+  sender: OutputSender;
+  deadLetters: DeadLetterSink;
+  metrics: StepMetrics;
+  log: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** DLQ reason when a retriable failure outlasted the attempt budget. */
+export const RETRIES_EXHAUSTED = 'retries-exhausted';
+
+/**
+ * The one way a pipeline step handles an event (brief §8):
+ * decode and validate → dead-letter what cannot be read → continue the producer's trace → skip
+ * or re-send what the guard already holds → run the step → record artifacts, lineage, step,
+ * the step's own rows and the guard with the output events in one transaction → send → mark
+ * sent. The consumer commits the offset only after this resolves.
+ *
+ * Crash safety at every instant: before the commit nothing is on record and the redelivery
+ * runs the step again (handlers are deterministic, objects write-once); between the commit and
+ * the send the redelivery re-sends the stored bytes; after the send it sends nothing.
+ * Failures: bad input (a FlowsentryError that is not retriable) is dead-lettered at once with
+ * its code as the reason; anything else is retried with backoff, heartbeating, and
+ * dead-lettered as `retries-exhausted` once the budget is spent. If even the dead-letter send
+ * fails (the broker is down) the error propagates, nothing is committed, the consumer re-reads.
+ */
+export class StepRuntime implements EventHandler {
+  private readonly steps = new Map<PipelineTopic, PipelineStep>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    steps: PipelineStep[],
+    private readonly options: StepRuntimeOptions,
+    private readonly ports: StepRuntimePorts,
+  ) {
+    for (const step of steps) {
+      if (this.steps.has(step.input)) throw new Error(`two steps consume ${step.input}; a service declares one handler per topic`);
+      this.steps.set(step.input, step);
+    }
+    this.sleep = ports.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  get topics(): PipelineTopic[] {
+    return [...this.steps.keys()];
+  }
+
+  async handle(message: ConsumedMessage, tools: EventHandlerTools): Promise<void> {
+    const topic = this.options.logicalTopic(message.topic);
+    const step = this.steps.get(topic);
+    if (!step) throw new Error(`no step consumes ${message.topic}`);
+    this.ports.metrics.consumed.inc({ topic });
+    const decoded = decodePipelineEvent(topic, message.value);
+    if (!decoded.ok) return this.deadLetter(message, topic, decoded.error.reason, decoded.error.message);
+    const event = decoded.value;
+    const runId = readRunId(message.headers) ?? deterministicId('run', event.id);
+    await withConsumerSpan(
+      `${this.options.service}.${step.step}`,
+      message.headers,
+      {
+        [ATTR_RUN_ID]: runId,
+        [ATTR_MESSAGING_DESTINATION_NAME]: message.topic,
+        [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(message.partition),
+        [ATTR_MESSAGING_KAFKA_OFFSET]: message.offset,
+        [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: this.options.consumerGroup,
+        [ATTR_MESSAGING_MESSAGE_ID]: event.id,
+      },
+      (span) => this.handleWithRetries(step, event, message, runId, tools, span),
+    );
+  }
+
+  private async handleWithRetries(step: PipelineStep, event: PipelineEventOf<PipelineTopic>, message: ConsumedMessage, runId: string, tools: EventHandlerTools, span: Span): Promise<void> {
+    const { retry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = new Date();
+      try {
+        await this.handleOnce(step, event, message, runId, attempt, tools, span);
+        return;
+      } catch (err) {
+        const reason = err instanceof FlowsentryError ? err.code : 'transient';
+        this.ports.metrics.failed.inc({ reason });
+        const error = err instanceof Error ? err.message : String(err);
+        if (!isRetriable(err)) return this.giveUp(step, event, message, runId, reason, error, startedAt);
+        if (attempt > retry.retries) return this.giveUp(step, event, message, runId, RETRIES_EXHAUSTED, `${attempt} attempts failed; last: ${error}`, startedAt);
+        const delay = backoffDelay(retry, attempt - 1, this.ports.random);
+        this.ports.log.warn({ err, attempt, delay_ms: delay, event_id: event.id }, `${step.step} failed; retrying`);
+        await withHeartbeat(tools.heartbeat, () => this.sleep(delay));
+      }
+    }
+  }
+
+  private async handleOnce(step: PipelineStep, event: PipelineEventOf<PipelineTopic>, message: ConsumedMessage, runId: string, attempt: number, tools: EventHandlerTools, span: Span): Promise<void> {
+    const { consumerGroup, service } = this.options;
+    const done = await this.ports.store.processed(consumerGroup, event.id);
+    if (done) {
+      this.ports.metrics.redelivered.inc({ topic: step.input });
+      span.setAttribute('flowsentry.redelivery', true);
+      return this.send(done, event.id);
+    }
+    const startedAt = new Date();
+    const endTimer = this.ports.metrics.handlerSeconds.startTimer({ topic: step.input });
+    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+    const context: StepContext = { runId, attempt, source, heartbeat: tools.heartbeat, annotate: (attributes) => span.setAttributes(attributes) };
+    const outcome = await step.handle(event, context);
+    const outputs = outcome.outputs.map(
+      (output): SerializedOutput => ({
+        topic: output.topic,
+        key: output.key,
+        value: JSON.stringify(buildEvent(output.topic, { id: output.id, service, subject: output.subject, data: output.data })),
+      }),
+    );
+    const record = await this.ports.store.commit({ consumerGroup, service, step: step.step, eventId: event.id, trigger: step.input, source, runId, traceId: currentTraceId() ?? null, startedAt, outcome, outputs });
+    await this.send(record, event.id);
+    endTimer();
+  }
+
+  private async send(record: ProcessedRecord, eventId: string): Promise<void> {
+    if (record.sent) return;
+    await this.ports.sender.send(record.outputs, record.runId);
+    await this.ports.store.markSent(this.options.consumerGroup, eventId);
+    for (const output of record.outputs) this.ports.metrics.emitted.inc({ topic: output.topic });
+  }
+
+  private async giveUp(step: PipelineStep, event: PipelineEventOf<PipelineTopic>, message: ConsumedMessage, runId: string, reason: string, error: string, startedAt: Date): Promise<void> {
+    await this.deadLetter(message, step.input, reason, error);
+    // The dead letter is the record that counts; the audit row is best effort (the database may be what failed).
+    await this.ports.store
+      .recordFailure({ service: this.options.service, step: step.step, trigger: step.input, runId, traceId: currentTraceId() ?? null, inputRef: event.subject, reason, error, startedAt })
+      .catch((err) => this.ports.log.warn({ err, event_id: event.id }, 'could not record the failed step'));
+  }
+
+  private async deadLetter(message: ConsumedMessage, topic: PipelineTopic, reason: string, error: string): Promise<void> {
+    await this.ports.deadLetters.publish(topic, {
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      sourceTopic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      reason,
+      error,
+    });
+    this.ports.metrics.deadLettered.inc({ topic: deadLetterTopic(topic), reason });
+    this.ports.log.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason, error }, 'event dead-lettered');
+  }
+}

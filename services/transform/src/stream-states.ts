@@ -1,0 +1,73 @@
+import { ObjectStore } from '@flowsentry/storage';
+import { cleanLines } from './clean-flows';
+import { DedupIndex } from './dedup-index';
+import { readRawLines } from './raw-batch-reader';
+import { StreamStore } from './stream-store';
+import { flowObservation, SourceWindows, WindowSpec } from './windows';
+
+/** What transform carries from one batch of a stream to the next. */
+export interface StreamState {
+  /** Last offset of the batch this state follows (`-1` before the stream's first batch). */
+  position: string;
+  windows: SourceWindows;
+  dedup: DedupIndex;
+  /** Batches since the windows were last checkpointed. */
+  sinceCheckpoint: number;
+}
+
+const START = '-1';
+
+/**
+ * The state of each stream this instance processes, kept in memory between batches and rebuilt
+ * from the database whenever it cannot be trusted: at start, after a rebalance moved the stream
+ * here from another instance, after a failed attempt (its state ran ahead of what was committed)
+ * and for an out-of-order batch. Rebuilding is: the latest window checkpoint before the batch,
+ * then the batches recorded after it replayed from their RAW objects (only the rows they wrote,
+ * in order), and the de-duplication keys of the horizon. Because every batch's features are a
+ * function of that history, a rebuilt state gives the same bytes as one that never left memory.
+ */
+export class StreamStates {
+  private readonly states = new Map<string, StreamState>();
+
+  constructor(
+    private readonly store: StreamStore,
+    private readonly objects: Pick<ObjectStore, 'get'>,
+    private readonly windows: WindowSpec[],
+    private readonly keyHash: (key: string) => number,
+  ) {}
+
+  /** The state right before the batch starting at `firstOffset`, for de-duplication back to `since`. */
+  async before(stream: string, firstOffset: string, since: number, heartbeat: () => Promise<void>): Promise<{ state: StreamState; rebuilt: boolean }> {
+    const position = (await this.store.lastBatchBefore(stream, firstOffset)) ?? START;
+    const cached = this.states.get(stream);
+    // Taken out while in use: a failed attempt must not leave a half-advanced state behind.
+    this.states.delete(stream);
+    if (cached && cached.position === position && cached.dedup.covers(since)) return { state: cached, rebuilt: false };
+    return { state: await this.rebuild(stream, firstOffset, position, since, heartbeat), rebuilt: true };
+  }
+
+  /** Puts the advanced state back; the next batch uses it only if the database agrees it was committed. */
+  keep(stream: string, state: StreamState): void {
+    this.states.set(stream, state);
+  }
+
+  private async rebuild(stream: string, firstOffset: string, position: string, since: number, heartbeat: () => Promise<void>): Promise<StreamState> {
+    const checkpoint = await this.store.checkpointBefore(stream, firstOffset);
+    const windows = checkpoint ? SourceWindows.restore(this.windows, checkpoint.state) : new SourceWindows(this.windows);
+    const replay = await this.store.batchesBetween(stream, checkpoint?.lastOffset, firstOffset);
+    for (const batch of replay) {
+      const written = new Set(batch.keys);
+      const done = new Set<number>();
+      for (const flow of cleanLines(await readRawLines(this.objects, { objectKey: batch.rawRef, sha256: batch.rawSha256 })).flows) {
+        const hash = this.keyHash(flow.eventKey);
+        if (!written.has(hash) || done.has(hash)) continue;
+        done.add(hash);
+        windows.observe(flowObservation(flow.event));
+      }
+      await heartbeat();
+    }
+    const dedup = new DedupIndex(since);
+    for (const batch of await this.store.keysSince(stream, firstOffset, since)) dedup.add(batch.keys, batch.maxTs);
+    return { position, windows, dedup, sinceCheckpoint: replay.length };
+  }
+}

@@ -1,0 +1,221 @@
+import { gzipSync } from 'node:zlib';
+import { deterministicId, NetworkEvent, PipelineEventOf, PoisonMessageError, Topics } from '@flowsentry/contracts';
+import { StepContext, StepOutcome } from '@flowsentry/runtime';
+import { formatRef, ImmutableObjectConflictError, ObjectRef, readParquet, sha256Hex, StoredObject } from '@flowsentry/storage';
+import { BatchRecord, StreamStore } from './stream-store';
+import { TransformHandler, TransformStores } from './transform.handler';
+
+type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
+
+/** Write-once objects in memory, like ObjectStore against MinIO. */
+class FakeObjects {
+  readonly objects = new Map<string, Buffer>();
+  async get(ref: ObjectRef): Promise<Buffer> {
+    const body = this.objects.get(formatRef(ref));
+    if (!body) throw Object.assign(new Error('Not Found'), { code: 'NoSuchKey' });
+    return body;
+  }
+  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
+    const existing = this.objects.get(formatRef(ref));
+    if (existing && !existing.equals(bytes)) throw new ImmutableObjectConflictError(ref, sha256Hex(existing), sha256Hex(bytes));
+    this.objects.set(formatRef(ref), bytes);
+    return { ref, sha256: sha256Hex(bytes), size: bytes.length, written: !existing };
+  }
+}
+
+/** transform's state tables in memory, with the same offset and event-time rules as PostgresStreamStore. */
+class FakeStreams implements StreamStore {
+  readonly batches = new Map<string, BatchRecord>();
+  readonly checkpoints = new Map<string, Buffer>();
+  private rows(stream: string, before: string) {
+    return [...this.batches.entries()].filter(([k, b]) => k.startsWith(`${stream}|`) && BigInt(b.lastOffset) < BigInt(before)).map(([, b]) => b).sort((a, b) => Number(BigInt(a.lastOffset) - BigInt(b.lastOffset)));
+  }
+  async lastBatchBefore(stream: string, firstOffset: string) {
+    return this.rows(stream, firstOffset).at(-1)?.lastOffset;
+  }
+  async checkpointBefore(stream: string, firstOffset: string) {
+    const found = [...this.checkpoints.entries()].map(([k, state]) => ({ lastOffset: k.split('|')[1]!, state, stream: k.split('|')[0] })).filter((c) => c.stream === stream && BigInt(c.lastOffset) < BigInt(firstOffset));
+    found.sort((a, b) => Number(BigInt(b.lastOffset) - BigInt(a.lastOffset)));
+    return found[0] && { lastOffset: found[0].lastOffset, state: found[0].state };
+  }
+  async batchesBetween(stream: string, after: string | undefined, firstOffset: string) {
+    return this.rows(stream, firstOffset).filter((b) => BigInt(b.lastOffset) > BigInt(after ?? '-1'));
+  }
+  async keysSince(stream: string, firstOffset: string, since: number) {
+    return this.rows(stream, firstOffset).filter((b) => b.maxTs !== null && b.maxTs >= since).map((b) => ({ maxTs: b.maxTs!, keys: b.keys }));
+  }
+  async saveBatch(_em: unknown, stream: string, batch: BatchRecord) {
+    if (!this.batches.has(`${stream}|${batch.lastOffset}`)) this.batches.set(`${stream}|${batch.lastOffset}`, batch);
+  }
+  async saveCheckpoint(_em: unknown, stream: string, lastOffset: string, state: Buffer) {
+    if (!this.checkpoints.has(`${stream}|${lastOffset}`)) this.checkpoints.set(`${stream}|${lastOffset}`, state);
+  }
+  async prune() {}
+}
+
+const T0 = Date.UTC(2026, 10, 30, 10, 0, 0);
+
+function flow(i: number, overrides: Partial<NetworkEvent> = {}): NetworkEvent {
+  return {
+    event_id: `e-${i}`,
+    ts: new Date(T0 + i * 1000).toISOString(),
+    sensor_id: 'sensor-1',
+    src_ip: `10.0.0.${i % 5}`,
+    dst_ip: `192.0.2.${i % 7}`,
+    src_port: 40000 + i,
+    dst_port: 443,
+    protocol: 'tcp',
+    bytes_in: 1000 + i,
+    bytes_out: 200,
+    packets_in: 5,
+    packets_out: 4,
+    duration_ms: 20,
+    conn_state: 'SF',
+    ...overrides,
+  };
+}
+
+function stores(): TransformStores & { objects: FakeObjects; streams: FakeStreams } {
+  return { objects: new FakeObjects(), streams: new FakeStreams() };
+}
+
+/** Lands `lines` as a RAW object in `s` and returns the raw.landed that names it. */
+function landRaw(s: { objects: FakeObjects }, first: number, lines: string[]): RawLanded {
+  const last = first + lines.length - 1;
+  const key = `raw/date=2026-11-30/network.events/p0-${first}-${last}.jsonl.gz`;
+  const body = gzipSync(Buffer.from(lines.map((l) => `${l}\n`).join('')));
+  s.objects.objects.set(key, body);
+  return rawLandedFor(key, body, first, last, lines.length);
+}
+
+function rawLandedFor(key: string, body: Buffer, first: number, last: number, count: number): RawLanded {
+  const datasetId = `network.events-p0-${first}-${last}`;
+  return {
+    specversion: '1.0',
+    id: deterministicId('raw.landed', datasetId),
+    source: 'flowsentry/ingest',
+    type: 'io.flowsentry.raw.landed.v1',
+    time: '2026-11-30T10:00:00.000Z',
+    subject: datasetId,
+    data: { datasetId, objectKey: key, sha256: sha256Hex(body), bytes: body.length, count, rejected: 0, source: { topic: 'network.events', partition: 0, firstOffset: String(first), lastOffset: String(last) } },
+  };
+}
+
+const context: StepContext = { runId: 'run', attempt: 1, source: { topic: 'raw.landed', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined };
+const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 3 };
+
+/** Handles an event and applies its outcome the way the runtime's transaction would. */
+async function run(handler: TransformHandler, event: RawLanded): Promise<StepOutcome> {
+  const outcome = await handler.handle(event, context);
+  await outcome.persist?.({} as never);
+  return outcome;
+}
+
+const silverData = (o: StepOutcome) => o.outputs[0]!.data as PipelineEventOf<typeof Topics.silverReady>['data'];
+
+describe('TransformHandler', () => {
+  it('writes one SILVER Parquet object and its statistics.json per RAW batch, counting duplicates and undecodable lines', async () => {
+    const s = stores();
+    const handler = new TransformHandler(s, settings);
+    const lines = [flow(1), flow(2), flow(2), flow(3)].map((e) => JSON.stringify(e));
+    lines.push('{"broken":', JSON.stringify({ ...flow(4), src_port: 70000 }));
+
+    const outcome = await run(handler, landRaw(s, 0, lines));
+
+    const data = silverData(outcome);
+    expect(data).toMatchObject({ rows: 3, featuresSchemaVersion: 'f1.w1-1m-10m', quality: { inputRows: 6, duplicates: 1, dropped: 2 } });
+    expect(data.datasetId).toBe('network.events-p0-0-5.f1.w1-1m-10m');
+    expect(data.silverKey).toBe('silver/date=2026-11-30/network.events-p0-0-5.f1.w1-1m-10m.parquet');
+    const table = await readParquet(s.objects.objects.get(data.silverKey)!);
+    const col = (name: string) => Array.from(table.columns.find((c) => c.name === name)!.values);
+    expect(col('event_id')).toEqual(['e-1', 'e-2', 'e-3']);
+    expect(col('raw_line')).toEqual([0, 1, 3]);
+    expect(col('ts')).toEqual([T0 + 1000, T0 + 2000, T0 + 3000]);
+    expect(col('bytes_in')).toEqual([1001n, 1002n, 1003n]);
+    expect(col('log_bytes_in')[0]).toBeCloseTo(Math.log1p(1001), 5);
+    expect(col('protocol_tcp')).toEqual([1, 1, 1]);
+    expect(col('src_conn_count_1m')).toEqual([1, 1, 1]);
+    expect(col('source_first_offset')).toEqual([0n, 0n, 0n]);
+    expect(table.columns.map((c) => c.name)).not.toContain('vendor_field');
+
+    const statistics = JSON.parse(s.objects.objects.get(data.qualityKey!)!.toString());
+    expect(statistics.flowsentry).toEqual({ input_rows: 6, output_rows: 3, duplicates: 1, dropped: { 'malformed-json': 1, schema: 1 } });
+    expect(statistics.dataset.item_count).toBe(3);
+    expect(statistics.features.find((f: { name: string }) => f.name === 'bytes_in').numerical_statistics).toMatchObject({ min: 1001, max: 1003, mean: 1002 });
+    expect(outcome.lineage).toContainEqual({ parentRef: lines.length && 'raw/date=2026-11-30/network.events/p0-0-5.jsonl.gz', childRef: data.silverKey, relation: 'transformed' });
+    expect(outcome.artifacts.map((a) => a.ref)).toEqual([data.silverKey, data.qualityKey]);
+  });
+
+  it('drops an event re-sent in a later batch, but not when its own batch is processed again', async () => {
+    const s = stores();
+    const handler = new TransformHandler(s, settings);
+    await run(handler, landRaw(s, 0, [flow(1), flow(2)].map((e) => JSON.stringify(e))));
+    // The same event with other spacing and key order: the content identity ignores both.
+    const resent = JSON.stringify({ ...flow(9), event_id: undefined }).replace('{', '{ ');
+    const second = landRaw(s, 2, [JSON.stringify(flow(2)), JSON.stringify(flow(3)), resent]);
+    const first = silverData(await run(handler, second));
+    const again = silverData(await run(handler, second));
+    const withoutId = { ...flow(9) };
+    delete withoutId.event_id;
+    const third = silverData(await run(handler, landRaw(s, 5, [JSON.stringify(Object.fromEntries(Object.entries(withoutId).reverse()))])));
+
+    expect(first.quality.duplicates).toBe(1);
+    expect(again.sha256).toBe(first.sha256);
+    expect(third).toMatchObject({ rows: 0, quality: { duplicates: 1 } });
+  });
+
+  it('computes byte-identical SILVER whether a stream is processed in one go or restarted between batches', async () => {
+    const batches = (s: { objects: FakeObjects }) =>
+      [0, 40, 80, 120].map((first) => landRaw(s, first, Array.from({ length: 40 }, (_, i) => JSON.stringify(flow(first + i, { src_ip: `10.0.0.${(first + i) % 3}`, dst_port: 1000 + ((first + i) % 11) })))));
+
+    const once = stores();
+    const uninterrupted = new TransformHandler(once, settings);
+    const expected = [];
+    for (const event of batches(once)) expected.push(silverData(await run(uninterrupted, event)).sha256);
+
+    const restarted = stores();
+    const got = [];
+    for (const [i, event] of batches(restarted).entries()) {
+      // A crash after writing the objects but before the commit: the retry must reproduce them.
+      if (i === 2) await new TransformHandler(restarted, settings).handle(event, context);
+      got.push(silverData(await run(new TransformHandler(restarted, settings), event)).sha256);
+    }
+
+    expect(got).toEqual(expected);
+    const last = await readParquet(once.objects.objects.get(`silver/date=2026-11-30/network.events-p0-120-159.f1.w1-1m-10m.parquet`)!);
+    // Windows reach across batch boundaries: by the last batch each source has many flows in 10 minutes.
+    expect(Math.max(...Array.from(last.columns.find((c) => c.name === 'src_conn_count_10m')!.values as number[]))).toBeGreaterThan(40);
+  });
+
+  it('gives other windows a new feature version, new dataset ids and keys, and leaves the old objects as they were', async () => {
+    const s = stores();
+    const event = landRaw(s, 0, [JSON.stringify(flow(1))]);
+    const v1 = silverData(await run(new TransformHandler(s, settings), event));
+    const before = new Map(s.objects.objects);
+    const v2 = silverData(await run(new TransformHandler(s, { ...settings, TRANSFORM_WINDOWS_MS: [300_000] }), event));
+
+    expect(v2.featuresSchemaVersion).toBe('f1.w1-5m');
+    expect(v2.datasetId).not.toBe(v1.datasetId);
+    expect(v2.silverKey).not.toBe(v1.silverKey);
+    for (const [key, body] of before) expect(s.objects.objects.get(key)).toBe(body);
+  });
+
+  it.each([
+    ['missing-object', (s: ReturnType<typeof stores>, e: RawLanded) => void s.objects.objects.delete(e.data.objectKey)],
+    ['hash-mismatch', (_s: ReturnType<typeof stores>, e: RawLanded) => void (e.data.sha256 = 'f'.repeat(64))],
+    ['corrupt-gzip', (s: ReturnType<typeof stores>, e: RawLanded) => {
+      const body = Buffer.from('not gzip at all');
+      s.objects.objects.set(e.data.objectKey, body);
+      e.data.sha256 = sha256Hex(body);
+    }],
+  ])('refuses a raw.landed whose RAW object is unusable as poison (%s)', async (code, spoil) => {
+    const s = stores();
+    const event = landRaw(s, 0, [JSON.stringify(flow(1))]);
+    spoil(s, event);
+
+    const failure = new TransformHandler(s, settings).handle(event, context);
+
+    await expect(failure).rejects.toBeInstanceOf(PoisonMessageError);
+    await expect(failure).rejects.toMatchObject({ code, retriable: false });
+  });
+});
