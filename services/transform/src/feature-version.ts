@@ -1,6 +1,6 @@
 import { WindowSpec, WINDOW_FEATURES_VERSION } from './windows';
 
-/** Bump when the cleaning or the per-flow columns of SILVER change meaning. */
+/** Bump when the cleaning, the per-flow columns or the pair columns of SILVER change meaning. */
 export const SILVER_SCHEMA_VERSION = 'f1';
 
 /**

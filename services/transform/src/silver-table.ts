@@ -1,6 +1,6 @@
 import { ColumnarTable, ColumnData, ColumnType } from '@flowsentry/storage';
 import { CleanFlow } from './clean-flows';
-import { FLOW_FEATURE_COLUMNS, flowFeaturePipeline } from './flow-features';
+import { FLOW_FEATURE_COLUMNS, flowFeaturePipeline, flowFeatureRecords } from './flow-features';
 import { WindowFeatures } from './windows';
 
 /** Where the rows of one SILVER object came from in Kafka (every row carries it, for lineage). */
@@ -65,9 +65,7 @@ export function silverTable(flows: readonly CleanFlow[], windows: readonly Windo
     columns.push({ name, type, values });
   }
 
-  const events = new Array<CleanFlow['event']>(n);
-  for (let i = 0; i < n; i++) events[i] = flows[i]!.event;
-  const matrix = flowFeaturePipeline.transform(events);
+  const matrix = flowFeaturePipeline.transform(flowFeatureRecords(flows));
   const width = FLOW_FEATURE_COLUMNS.length;
   for (let j = 0; j < width; j++) {
     const values = new Float64Array(n);

@@ -3,13 +3,14 @@ import { cleanLines } from './clean-flows';
 import { DedupIndex } from './dedup-index';
 import { readRawLines } from './raw-batch-reader';
 import { StreamStore } from './stream-store';
-import { flowObservation, SourceWindows, WindowSpec } from './windows';
+import { BehaviourWindows } from './behaviour-windows';
+import { WindowSpec } from './windows';
 
 /** What transform carries from one batch of a stream to the next. */
 export interface StreamState {
   /** Last offset of the batch this state follows (`-1` before the stream's first batch). */
   position: string;
-  windows: SourceWindows;
+  windows: BehaviourWindows;
   dedup: DedupIndex;
   /** Batches since the windows were last checkpointed. */
   sinceCheckpoint: number;
@@ -53,7 +54,7 @@ export class StreamStates {
 
   private async rebuild(stream: string, firstOffset: string, position: string, since: number, heartbeat: () => Promise<void>): Promise<StreamState> {
     const checkpoint = await this.store.checkpointBefore(stream, firstOffset);
-    const windows = checkpoint ? SourceWindows.restore(this.windows, checkpoint.state) : new SourceWindows(this.windows);
+    const windows = checkpoint ? BehaviourWindows.restore(this.windows, checkpoint.state) : BehaviourWindows.create(this.windows);
     const replay = await this.store.batchesBetween(stream, checkpoint?.lastOffset, firstOffset);
     for (const batch of replay) {
       const written = new Set(batch.keys);
@@ -62,7 +63,7 @@ export class StreamStates {
         const hash = this.keyHash(flow.eventKey);
         if (!written.has(hash) || done.has(hash)) continue;
         done.add(hash);
-        windows.observe(flowObservation(flow.event));
+        windows.observe(flow.event);
       }
       await heartbeat();
     }

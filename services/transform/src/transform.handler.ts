@@ -12,7 +12,8 @@ import { StreamStates } from './stream-states';
 import { StreamStore } from './stream-store';
 import { transformMetrics } from './transform.metrics';
 import { DedupIndex } from './dedup-index';
-import { flowObservation, WindowFeatures, windowFeatureColumns, WindowSpec, windowSpecs } from './windows';
+import { BehaviourWindows } from './behaviour-windows';
+import { WindowFeatures, WindowSpec, windowSpecs } from './windows';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
 
@@ -48,7 +49,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     private readonly settings: TransformSettings,
   ) {
     this.windows = windowSpecs(settings.TRANSFORM_WINDOWS_MS);
-    this.windowColumns = windowFeatureColumns(this.windows);
+    this.windowColumns = BehaviourWindows.columns(this.windows);
     this.featureVersion = featureVersion(this.windows);
     this.streams = new StreamStates(stores.streams, stores.objects, this.windows, eventKeyHash);
   }
@@ -73,7 +74,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     phase('dedup');
 
     const features: WindowFeatures[] = new Array(unique.length);
-    for (let i = 0; i < unique.length; i++) features[i] = state.windows.observe(flowObservation(unique[i]!.event));
+    for (let i = 0; i < unique.length; i++) features[i] = state.windows.observe(unique[i]!.event);
     const minTs = unique.length > 0 ? minTime(unique) : null;
     const maxTs = unique.length > 0 ? maxTime(unique) : null;
     state.dedup.add(keys, maxTs ?? 0);
@@ -98,7 +99,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     phase('write');
 
     const nulls = nullRatios(table);
-    this.report(table.rowCount, quality, nulls, state.windows.sources);
+    this.report(table.rowCount, quality, nulls, state.windows.size);
     const rawRef = raw.objectKey;
     return {
       outputs: [

@@ -11,7 +11,7 @@ import { eventually } from '../../../test/support/eventually';
 import { flowEvent } from '../../../test/support/network-events';
 import { PipelineFixture } from '../../../test/support/pipeline-fixture';
 import { RunningService, startService } from '../../../test/support/service-process';
-import { metricValue, runCli } from '../../../test/support/tools';
+import { metricValue, runCli, runTrafficProducer } from '../../../test/support/tools';
 
 type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -234,5 +234,34 @@ describe('transform on the real stack (ingest and transform as separate processe
     expect(decoded.value.data.rows).toBe(1);
     const metrics = await (await fetch(`http://127.0.0.1:${transform.port}/metrics`)).text();
     expect(metricValue(metrics, 'flowsentry_transform_dead_letters_total')).toBe(bad.length);
+  });
+
+  it('gives a port scan’s source a high distinct-port count and a beacon a regular inter-arrival time on producer traffic', async () => {
+    await start('ingest', { INGEST_BATCH_MAX_EVENTS: '2000', INGEST_BATCH_MAX_WAIT_MS: '500' });
+    await start('transform');
+    await runTrafficProducer(fx.prefix, ['--count', '12000', '--rate', '1000', '--time-scale', '120', '--attacks', 'portscan,beaconing', '--attack-share', '0.4', '--seed', 'windows-it', '--fast']);
+    await eventually(async () => (await landedBatches()).events === 12000, '12000 events landed', 120_000);
+    const silver = [...(await transformedAll(fx.group('transform'))).values()];
+
+    const rows: Array<Record<string, unknown>> = [];
+    for (const data of silver) {
+      const table = await readParquet(await fx.store.get(parseRef(data.silverKey)));
+      for (let i = 0; i < table.rowCount; i++) rows.push(Object.fromEntries(table.columns.map((c) => [c.name, c.values[i]])));
+    }
+    const of = (label: string) => rows.filter((r) => r.label === label);
+    const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
+
+    const scan = of('portscan');
+    const normal = of('normal');
+    expect(scan.length).toBeGreaterThan(50);
+    // A scanner probes many ports within a minute; normal clients use a handful of services.
+    expect(quantile(scan.map((r) => r.src_distinct_dst_ports_1m as number), 0.5)).toBeGreaterThan(quantile(normal.map((r) => r.src_distinct_dst_ports_1m as number), 0.99));
+
+    const beacons = of('beaconing').filter((r) => (r.pair_conn_count_10m as number) >= 4);
+    expect(beacons.length).toBeGreaterThan(5);
+    // Check-ins every interval ±15 %: the coefficient of variation of the gaps stays far below a Poisson process's 1.
+    expect(quantile(beacons.map((r) => r.pair_iat_cv_10m as number), 0.5)).toBeLessThan(0.2);
+    const normalPairs = normal.filter((r) => (r.pair_conn_count_10m as number) >= 4).map((r) => r.pair_iat_cv_10m as number);
+    expect(quantile(normalPairs, 0.5)).toBeGreaterThan(0.5);
   });
 });

@@ -51,6 +51,8 @@ export const FEATURES = [
 export class Destination {
   /** How many of the source's windows hold it; the entry is dropped at 0. */
   windows = 0;
+  /** Scratch for the snapshot codec (table index, anchor count); meaningless between its calls. */
+  mark = 0;
 
   constructor(
     readonly key: string | number,
@@ -199,18 +201,20 @@ export class WindowLayout {
     out[at + 7] = gaps < 2 || gapMs === 0 ? NaN : coefficientOfVariation(gaps, gapMs, state[t + GAP_MS_SQUARED]);
   }
 
-  /** The non-empty buckets, oldest first: their age (head − bucket), flow sums and first sightings. */
-  *liveBuckets(source: SourceState): Generator<{ age: number; sums: number[]; sightings: Destination[] }> {
+  /**
+   * Calls `visit` for each non-empty bucket, oldest first, with its age (head − bucket), the offset
+   * of its SUMS flow sums in source.state, and its first sightings as queue[from … to).
+   */
+  forEachBucket(source: SourceState, visit: (age: number, at: number, queue: Destination[], from: number, to: number) => void): void {
     const state = source.state;
     const head = state[this.base + HEAD];
-    const queue = source.queues[this.window];
     let next = state[this.base + FRONT];
     for (let age = this.buckets - 1; age >= 0; age--) {
       const at = this.slotAt(head - age);
       if (state[at + COUNT] === 0) continue;
-      const sightings = queue.slice(next, next + state[at + SIGHTINGS]);
-      next += sightings.length;
-      yield { age, sums: state.slice(at, at + SUMS), sightings };
+      const to = next + state[at + SIGHTINGS];
+      visit(age, at, source.queues[this.window], next, to);
+      next = to;
     }
   }
 

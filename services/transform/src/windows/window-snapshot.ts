@@ -51,37 +51,44 @@ export function encodeWindowSnapshot(
   out.f64(watermark);
   const ips = [...sources.keys()].sort();
   out.varuint(ips.length);
+  const hosts: Destination[] = [];
+  const ports: Destination[] = [];
+  const indices: number[] = [];
   for (const ip of ips) {
     const source = sources.get(ip) as SourceState;
     out.string(ip);
     out.f64(source.last);
-    const hosts: Destination[] = [];
-    const ports: Destination[] = [];
+    hosts.length = ports.length = 0;
     for (const d of source.destinations.values()) (typeof d.key === 'string' ? hosts : ports).push(d);
     hosts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     ports.sort((a, b) => (a.key as number) - (b.key as number));
-    const index = new Map<Destination, number>();
     out.varuint(hosts.length);
     hosts.forEach((h, i) => {
       out.string(h.key as string);
       out.varuint(source.last - h.last);
-      index.set(h, i);
+      h.mark = i;
     });
     out.varuint(ports.length);
     ports.forEach((p, i) => {
       out.varuint(p.key as number);
       out.varuint(source.last - p.last);
-      index.set(p, i);
+      p.mark = i;
     });
     for (const layout of layouts) {
-      const live = [...layout.liveBuckets(source)];
-      out.varuint(live.length);
-      for (const bucket of live) {
-        out.varuint(bucket.age);
-        for (const v of bucket.sums) out.varuint(v);
-        writeIndices(out, bucket.sightings.filter((d) => typeof d.key === 'string').map((d) => index.get(d) as number));
-        writeIndices(out, bucket.sightings.filter((d) => typeof d.key === 'number').map((d) => index.get(d) as number));
-      }
+      let live = 0;
+      layout.forEachBucket(source, () => (live += 1));
+      out.varuint(live);
+      layout.forEachBucket(source, (age, at, queue, from, to) => {
+        out.varuint(age);
+        for (let k = 0; k < SUMS; k++) out.varuint(source.state[at + k]);
+        for (const kind of ['string', 'number']) {
+          indices.length = 0;
+          for (let i = from; i < to; i++) if (typeof queue[i].key === kind) indices.push(queue[i].mark);
+          indices.sort((a, b) => a - b);
+          out.varuint(indices.length);
+          for (const i of indices) out.varuint(i);
+        }
+      });
     }
   }
   return deflateSync(out.bytes(), { level: DEFLATE_LEVEL });
@@ -127,8 +134,7 @@ export function decodeWindowSnapshot(
     const ports: Destination[] = [];
     for (let n = r.varuint(); n > 0; n--) ports.push(new Destination(r.varuint(), last - r.varuint()));
     // Each window holding a destination must list it in the bucket of its latest sighting, or
-    // that bucket's eviction would never let it leave the window.
-    const anchors = new Map<Destination, number>();
+    // that bucket's eviction would never let it leave the window: count those listings in `mark`.
     layouts.forEach((layout, w) => {
       layout.restoreHead(source);
       const head = layout.head(source);
@@ -141,25 +147,19 @@ export function decodeWindowSnapshot(
         const count = sums[COUNT];
         if (count === 0 || sums[FAILED] > count || sums[SMALL] > count || sums[GAPS] > count) throw corrupt(`bucket sums in window ${windows[w].name}`);
         const sightings = [...readIndices(r, hosts, corrupt), ...readIndices(r, ports, corrupt)];
-        for (const d of sightings) if (Math.floor(d.last / layout.bucketMs) === head - age) anchors.set(d, (anchors.get(d) ?? 0) + 1);
+        for (const d of sightings) if (Math.floor(d.last / layout.bucketMs) === head - age) d.mark += 1;
         layout.restoreBucket(source, age, sums, sightings);
       }
     });
     for (const d of [...hosts, ...ports]) {
       for (const layout of layouts) layout.restoreDestination(source, d);
-      if (d.windows === 0 || d.windows !== anchors.get(d)) throw corrupt(`destination ${d.key}`);
+      if (d.windows === 0 || d.windows !== d.mark) throw corrupt(`destination ${d.key}`);
       source.destinations.set(d.key, d);
     }
     sources.set(ip, source);
   }
   if (!r.done()) throw new WindowSnapshotError('corrupt snapshot: trailing bytes');
   return { watermark, sources };
-}
-
-function writeIndices(out: ByteWriter, indices: number[]): void {
-  indices.sort((a, b) => a - b);
-  out.varuint(indices.length);
-  for (const i of indices) out.varuint(i);
 }
 
 function readIndices(r: ByteReader, table: Destination[], corrupt: (what: string) => WindowSnapshotError): Destination[] {
@@ -195,15 +195,20 @@ class ByteWriter {
     this.at += this.buf.write(s, this.at, 'latin1');
   }
 
-  /** LEB128 for integers up to 2^53, with arithmetic instead of 32-bit shifts. */
+  /** LEB128 for integers up to 2^53: 32-bit shifts for the low bits, arithmetic above them. */
   varuint(v: number): void {
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot encode ${v} as an unsigned varint`);
     this.room(8);
-    while (v >= 0x80) {
+    while (v > 0xffffffff) {
       this.buf[this.at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.at++] = v;
+    let low = v >>> 0;
+    while (low >= 0x80) {
+      this.buf[this.at++] = (low & 0x7f) | 0x80;
+      low >>>= 7;
+    }
+    this.buf[this.at++] = low;
   }
 
   f64(v: number): void {
@@ -245,8 +250,10 @@ class ByteReader {
   }
 
   varuint(): number {
-    let v = 0;
-    let scale = 1;
+    const first = this.u8();
+    if (first < 0x80) return first;
+    let v = first & 0x7f;
+    let scale = 0x80;
     for (;;) {
       const byte = this.u8();
       v += (byte & 0x7f) * scale;
