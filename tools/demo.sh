@@ -22,20 +22,30 @@ ensure_workspace || die "install or build failed (see above)"
 step "starting the local stack (first run builds servers from source: several minutes)"
 bash tools/stack/stack.sh up
 
-metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
+transform_port="${TRANSFORM_PORT:-8082}"
+metric() { curl -fsS "http://127.0.0.1:${2:-$port}/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
-step "starting ingest on 127.0.0.1:$port (logs: $state/logs/ingest.log)"
+# Starts a built service as its own process with its own least-privilege credentials and waits until it is ready.
+pids=()
+trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
+start_service() {
+  local name=$1 svc_port=$2 pid
+  step "starting $name on 127.0.0.1:$svc_port (logs: $state/logs/$name.log)"
+  if curl -fsS "http://127.0.0.1:$svc_port/health/live" >/dev/null 2>&1; then die "port $svc_port is in use (is another $name running?); stop it or set ${name^^}_PORT"; fi
+  (eval "$(bash tools/stack/stack.sh env "$name")"; export PORT="$svc_port"; exec node "services/$name/dist/main.js") >> "$state/logs/$name.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$svc_port/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; see $state/logs/$name.log"
+    sleep 0.5
+  done
+  die "$name did not become ready; see $state/logs/$name.log"
+}
+
 mkdir -p "$state/logs"
-if curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1; then die "port $port is in use (is another ingest running?); stop it or set INGEST_PORT"; fi
-(eval "$(bash tools/stack/stack.sh env ingest)"; export PORT="$port"; exec node services/ingest/dist/main.js) >> "$state/logs/ingest.log" 2>&1 &
-ingest_pid=$!
-trap 'kill -TERM "$ingest_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$ingest_pid" 2>/dev/null || die "ingest exited during start-up; see $state/logs/ingest.log"
-  sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || die "ingest did not become ready; see $state/logs/ingest.log"
+start_service ingest "$port"
+start_service transform "$transform_port"
 before="$(metric flowsentry_ingest_events_in_total)"
 
 step "producing ${seconds}s of traffic at ${rate} events/s (seed $seed; attacks and a drift phase; simulated time runs 240x)"
@@ -58,17 +68,30 @@ for _ in $(seq 1 240); do
 done
 printf '\r  %d / %d events processed\n' "$(( $(metric flowsentry_ingest_events_in_total) - before ))" "$((expected - before))"
 
+step "waiting for transform to build SILVER from every landed batch"
+batches="$(metric flowsentry_ingest_batches_total)"
+for _ in $(seq 1 240); do
+  done_batches="$(metric flowsentry_transform_events_in_total "$transform_port")"
+  [ "$done_batches" -ge "$batches" ] && break
+  printf '\r  %d / %d RAW batches transformed' "$done_batches" "$batches"
+  sleep 0.5
+done
+printf '\r  %d / %d RAW batches transformed\n' "$(metric flowsentry_transform_events_in_total "$transform_port")" "$batches"
+
 step "what happened"
 node tools/cli/dist/cli.js status
 echo
 echo "this run: $(( $(metric flowsentry_ingest_events_landed_total) )) events landed in RAW in $(metric flowsentry_ingest_batches_total) batches, $(metric flowsentry_ingest_events_rejected_total) rejected to the DLQ"
-echo "traces:   $JAEGER_QUERY_URL/search?service=flowsentry-ingest  (API: $JAEGER_QUERY_URL/api/traces?service=flowsentry-ingest&operation=ingest.land_batch)"
-echo "metrics:  http://127.0.0.1:$port/metrics (while ingest runs)"
+echo "          $(metric flowsentry_transform_rows_out_total "$transform_port") rows written to SILVER (Parquet) from $(metric flowsentry_transform_rows_in_total "$transform_port") RAW lines, $(metric flowsentry_transform_duplicates_total "$transform_port") duplicates dropped, $(metric flowsentry_transform_dead_letters_total "$transform_port") raw.landed dead-lettered"
+echo "traces:   $JAEGER_QUERY_URL/search?service=flowsentry-transform  (a transform span continues its ingest batch's trace)"
+echo "metrics:  http://127.0.0.1:$port/metrics and http://127.0.0.1:$transform_port/metrics (while the services run)"
 echo "audit:    eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select * from step_records order by id desc limit 5'"
 echo
-echo "transform, trainer, evaluator and monitor are not built yet: the pipeline stops after ingest (raw.landed)."
+echo "silver:   eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c \"select details from step_records where service = 'transform' order by id desc limit 3\""
+echo
+echo "trainer, evaluator and monitor are not built yet: the pipeline stops after transform (silver.ready)."
 
-step "stopping ingest (SIGTERM drains open batches); the stack keeps running: bash tools/stack/stack.sh down"
-kill -TERM "$ingest_pid"
-wait "$ingest_pid" 2>/dev/null || true
+step "stopping the services (SIGTERM drains them); the stack keeps running: bash tools/stack/stack.sh down"
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 trap - EXIT

@@ -37,7 +37,7 @@ for (const feature of SILVER_FLOW_SPEC.features) {
  * all of one shape (the decoded events come in several, by their optional fields), and `ts` as the
  * epoch ms the flow already carries, not the ISO string to parse again. The hour-of-day recipe
  * reads both alike (Date.parse of the string is what tsMs is), so the features are the same
- * numbers; ~1.3 µs per flow less.
+ * numbers, for about a quarter less time in the pipeline.
  */
 export function flowFeatureRecords(flows: readonly CleanFlow[]): FlowRecord[] {
   const records = new Array<FlowRecord>(flows.length);

@@ -60,6 +60,44 @@ describe('baseline in Model Monitor statistics.json / constraints.json shapes', 
     expect(buildBaseline(reference, { sampleCapacity: 500, seed: 3 })).toEqual(small);
   });
 
+  it('keeps no reference sample with capacity 0, and the same statistics as with the default capacity', () => {
+    const none = buildBaseline(reference, { sampleCapacity: 0 });
+    const full = buildBaseline(reference, { sampleCapacity: 5000 });
+    for (const feature of none.statistics.features) {
+      const other = full.statistics.features.find((f) => f.name === feature.name)!;
+      if (feature.flowsentry.kind === 'numeric') {
+        expect(feature.flowsentry.reference_sample).toMatchObject({ capacity: 0, values: [] });
+        expect(feature.numerical_statistics).toEqual(other.numerical_statistics);
+        expect(feature.flowsentry.distinct_values).toBe(other.flowsentry.distinct_values);
+      } else {
+        expect(feature).toEqual(other);
+      }
+    }
+    expect(none.constraints).toEqual(full.constraints);
+    // Missing cells (null and NaN) in a typed column are not sampled either.
+    const typed = buildBaseline({ x: Float64Array.of(3, Number.NaN, 1, 2) }, { sampleCapacity: 0 }).statistics.features[0]!;
+    expect(typed.flowsentry.reference_sample!.values).toEqual([]);
+    expect(typed.numerical_statistics).toMatchObject({ common: { num_present: 3, num_missing: 1 }, min: 1, max: 3, mean: 2, sum: 6 });
+  });
+
+  it('orders values exactly as Float64Array#sort does, signs, zeros and subnormals included', () => {
+    // A sketch with k ≥ n keeps every value in order; 5 000 values take the radix path.
+    let state = 9;
+    const random = () => ((state = (state * 16807) % 2147483647) / 2147483647);
+    const odd = [0, -0, 1, -1, 1.5, -1.5, 5e-324, -5e-324, 1e300, -1e300, 2 ** 53, 1767225600000];
+    const columns: Array<() => number> = [
+      () => odd[Math.floor(random() * odd.length)]!,
+      () => (random() - 0.5) * 1e6,
+      () => Math.floor(random() * 100),
+      () => Math.fround(-Math.log(random())),
+    ];
+    for (const draw of columns) {
+      const values = Float64Array.from({ length: 5000 }, draw);
+      const sketch = buildBaseline({ x: values }, { sampleCapacity: 0, sketchK: 5000 }).statistics.features[0]!.numerical_statistics!.distribution.kll.sketch;
+      expect(sketch.data).toEqual([Array.from(Float64Array.from(values).sort())]);
+    }
+  });
+
   it('types string columns as categorical or free-text string by cardinality', () => {
     const kinds = Object.fromEntries(baseline.statistics.features.map((f) => [f.name, f.flowsentry.kind]));
     expect(kinds).toEqual({ bytes_in: 'numeric', conn_state: 'categorical', duration_ms: 'numeric', packets_in: 'numeric', protocol: 'categorical', src_ip: 'string' });

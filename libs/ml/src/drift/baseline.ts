@@ -1,4 +1,4 @@
-import { cellType, rowCount, type CellValue, type ColumnarBatch } from './columns';
+import { rowCount, type CellValue, type ColumnarBatch } from './columns';
 import type {
   ColumnKind,
   FeatureConstraint,
@@ -38,7 +38,7 @@ export interface BaselineOptions {
    */
   columnKinds?: Readonly<Record<string, ColumnKind>>;
   maxCategories?: number;
-  /** Reservoir capacity per numeric column (default 5 000). */
+  /** Reservoir capacity per numeric column (default 5 000); 0 keeps no sample and draws no random numbers. */
   sampleCapacity?: number;
   /** Seed of the reservoir sampler, recorded in the baseline (default 1). */
   seed?: number;
@@ -100,53 +100,61 @@ function describeColumn(
   options: BaselineOptions,
   index: number,
 ): FeatureStatistics {
+  const declared = options.columnKinds?.[name];
+  // Per-column seeds keep columns' reservoirs independent yet reproducible.
+  const seed = (options.seed ?? 1) + index;
+  // A typed array holds numbers only: nothing to classify first (numericFeature tells Integral
+  // from Fractional as it collects the values).
+  if ((declared === undefined || declared === 'numeric') && isNumberArray(values)) return numericFeature(name, values, options, seed);
+  // cellType's classification inlined (no string per cell): numbers that are not NaN count as
+  // present, any other non-null value as a string.
   let numbers = 0;
   let strings = 0;
-  let fractional = false;
   for (let i = 0; i < values.length; i++) {
-    const t = cellType(values[i]);
-    if (t === 'String') strings++;
-    else if (t !== 'missing') {
-      numbers++;
-      if (t === 'Fractional') fractional = true;
-    }
+    const v = values[i];
+    if (typeof v === 'number') {
+      if (v === v) numbers++;
+    } else if (v !== null && v !== undefined) strings++;
   }
-  const declared = options.columnKinds?.[name];
   if (strings > 0 && numbers > 0) throw new BaselineError(`column ${name} mixes numbers and strings in the reference`);
   const isNumeric = strings === 0 && (numbers > 0 || declared === 'numeric' || declared === undefined);
   if (declared === 'numeric' && !isNumeric) throw new BaselineError(`column ${name} is declared numeric but holds strings`);
   if (declared !== undefined && declared !== 'numeric' && isNumeric && numbers > 0) {
     throw new BaselineError(`column ${name} is declared ${declared} but holds numbers; pass them as strings to test them as categories`);
   }
-  if (isNumeric) {
-    // Per-column seeds keep columns' reservoirs independent yet reproducible.
-    const inferred: InferredType = numbers === 0 ? 'Unknown' : fractional ? 'Fractional' : 'Integral';
-    return numericFeature(name, values, inferred, options, (options.seed ?? 1) + index);
-  }
+  if (isNumeric) return numericFeature(name, values, options, seed);
   return stringFeature(name, values, declared, options);
 }
 
-function numericFeature(
-  name: string,
-  values: ArrayLike<CellValue>,
-  inferred: InferredType,
-  options: BaselineOptions,
-  seed: number,
-): FeatureStatistics {
-  const present: number[] = [];
+function isNumberArray(values: ArrayLike<CellValue>): boolean {
+  return ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
+}
+
+function numericFeature(name: string, values: ArrayLike<CellValue>, options: BaselineOptions, seed: number): FeatureStatistics {
+  // One collecting pass into a preallocated Float64Array, summing in row order; the squares are
+  // summed in row order too and the sample drawn before the values are sorted in place, so every
+  // number comes out as it did from the plain-array version (byte-identical statistics.json).
+  const all = new Float64Array(values.length);
+  let n = 0;
+  let sum = 0;
+  let fractional = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v === 'number' && !Number.isNaN(v)) present.push(v);
+    if (typeof v === 'number' && v === v) {
+      all[n++] = v;
+      sum += v;
+      if (!fractional && !Number.isInteger(v)) fractional = true;
+    }
   }
-  const n = present.length;
-  const sorted = Float64Array.from(present).sort();
-  let sum = 0;
-  for (const v of present) sum += v;
+  const inferred: InferredType = n === 0 ? 'Unknown' : fractional ? 'Fractional' : 'Integral';
+  const present = n === all.length ? all : all.subarray(0, n);
   const mean = n > 0 ? sum / n : 0;
   let ss = 0;
-  for (const v of present) ss += (v - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (present[i] - mean) ** 2;
   const capacity = options.sampleCapacity ?? 5000;
-  const sample = n <= capacity ? present.slice() : reservoirSample(present, capacity, mulberry32(seed));
+  // Capacity 0 keeps no sample, so there is nothing to draw (the reservoir used to spend a random number per value to return []).
+  const sample = capacity <= 0 ? [] : n <= capacity ? Array.from(present) : reservoirSample(present, capacity, mulberry32(seed));
+  const sorted = sortDoubles(present);
   const distinct = countDistinctUpTo(sorted, 64);
   return {
     name,
@@ -265,4 +273,95 @@ function countDistinctUpTo(sorted: Float64Array, cap: number): number {
   let distinct = 0;
   for (let i = 0; i < sorted.length && distinct <= cap; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
   return distinct;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Below this many values V8's own sort is as fast (each radix pass has 2,048 buckets to sum). */
+const RADIX_MIN_LENGTH = 1500;
+const RADIX_BUCKETS = 2048;
+
+/**
+ * Sorts NaN-free doubles ascending in place, to exactly what Float64Array#sort gives (−0 before
+ * +0), about 1.5× faster for the column lengths of a batch (V8's sort was the largest part of a
+ * batch's statistics time). An LSD radix sort on the IEEE bits, turned into unsigned keys that
+ * order like the numbers (negatives: every bit flipped, the rest: the sign bit set), 11 bits per
+ * pass; a pass in which every key has the same digit (the low mantissa bits of integer-valued
+ * columns, the exponent of narrow ranges) is skipped. Works on 32-bit words only: a key's bits may
+ * spell a NaN, which a Float64Array need not keep bit for bit.
+ */
+function sortDoubles(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < RADIX_MIN_LENGTH || !LITTLE_ENDIAN) return values.sort();
+  const words = new Int32Array(values.buffer, values.byteOffset, 2 * n);
+  const counts = new Int32Array(6 * RADIX_BUCKETS);
+  for (let i = 0; i < 2 * n; i += 2) {
+    let lo = words[i];
+    let hi = words[i + 1];
+    if (hi < 0) {
+      lo = ~lo;
+      hi = ~hi;
+    } else {
+      hi = hi | 0x80000000;
+    }
+    words[i] = lo;
+    words[i + 1] = hi;
+    counts[lo & 0x7ff]++;
+    counts[RADIX_BUCKETS + ((lo >>> 11) & 0x7ff)]++;
+    counts[2 * RADIX_BUCKETS + ((lo >>> 22) | ((hi & 1) << 10))]++;
+    counts[3 * RADIX_BUCKETS + ((hi >>> 1) & 0x7ff)]++;
+    counts[4 * RADIX_BUCKETS + ((hi >>> 12) & 0x7ff)]++;
+    counts[5 * RADIX_BUCKETS + (hi >>> 23)]++;
+  }
+  let from: Int32Array = words;
+  let to: Int32Array = new Int32Array(2 * n);
+  for (let pass = 0; pass < 6; pass++) {
+    const base = pass * RADIX_BUCKETS;
+    if (counts[base + radixDigit(from[0], from[1], pass)] === n) continue;
+    let next = 0;
+    for (let b = base; b < base + RADIX_BUCKETS; b++) {
+      const count = counts[b];
+      counts[b] = next;
+      next += count;
+    }
+    for (let i = 0; i < 2 * n; i += 2) {
+      const lo = from[i];
+      const hi = from[i + 1];
+      const at = 2 * counts[base + radixDigit(lo, hi, pass)]++;
+      to[at] = lo;
+      to[at + 1] = hi;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  for (let i = 0; i < 2 * n; i += 2) {
+    const lo = from[i];
+    const hi = from[i + 1];
+    if (hi < 0) {
+      words[i] = lo;
+      words[i + 1] = hi & 0x7fffffff;
+    } else {
+      words[i] = ~lo;
+      words[i + 1] = ~hi;
+    }
+  }
+  return values;
+}
+
+/** Digit `pass` (least significant first) of the 64-bit key hi:lo: bits 0–10, 11–21, 22–32, 33–43, 44–54, 55–63. */
+function radixDigit(lo: number, hi: number, pass: number): number {
+  switch (pass) {
+    case 0:
+      return lo & 0x7ff;
+    case 1:
+      return (lo >>> 11) & 0x7ff;
+    case 2:
+      return (lo >>> 22) | ((hi & 1) << 10);
+    case 3:
+      return (hi >>> 1) & 0x7ff;
+    case 4:
+      return (hi >>> 12) & 0x7ff;
+    default:
+      return hi >>> 23;
+  }
 }
