@@ -6,6 +6,7 @@ import { cleanLines, CleanFlow } from '../../services/transform/src/clean-flows'
 import { BatchQuality, nullRatios, silverStatistics } from '../../services/transform/src/quality-statistics';
 import { silverTable, SilverSource } from '../../services/transform/src/silver-table';
 import { WindowFeatures, windowFeatureColumns, windowSpecs } from '../../services/transform/src/windows';
+import { mulberry32 } from '@flowsentry/ml';
 
 /**
  * Micro-benchmark of the SILVER build of one RAW batch (not a test): silverTable, writeParquet,
@@ -26,16 +27,6 @@ export interface SilverBatch {
   quality: BatchQuality;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONN_STATES = ['SF', 'SF', 'SF', 'SF', 'S0', 'REJ', 'RSTO', 'RSTR', 'SH', 'OTH'] as const;
 const APP_PROTOS = ['http', 'ssl', 'dns', 'ssh', 'smtp'];

@@ -1,4 +1,5 @@
 import { Headers, LogicalTopic } from '@flowsentry/contracts';
+import { ConsumedMessage } from './consumed-message';
 import { EventProducer } from './event-producer';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
 import { OutgoingMessage } from './outgoing-message';
@@ -13,6 +14,11 @@ export interface DeadLetter {
   offset: string;
   reason: string;
   error: string;
+}
+
+/** A message given up on, kept byte for byte, with why. */
+export function deadLetterOf(message: ConsumedMessage, reason: string, error: string): DeadLetter {
+  return { key: message.key, value: message.value, headers: message.headers, sourceTopic: message.topic, partition: message.partition, offset: message.offset, reason, error };
 }
 
 /** Longest error text carried in a header: the DLQ is for triage, not for stack traces. */

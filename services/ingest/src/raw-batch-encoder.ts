@@ -1,7 +1,7 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { decodeNetworkEvent, eventTimeMs } from '@flowsentry/contracts';
-import { ConsumedMessage, DeadLetter } from '@flowsentry/messaging';
+import { ConsumedMessage, DeadLetter, deadLetterOf } from '@flowsentry/messaging';
 
 const gzipAsync = promisify(gzip);
 const LF = 0x0a;
@@ -31,16 +31,7 @@ export function splitBatch(messages: ConsumedMessage[], maxEventBytes: number): 
   for (const message of messages) {
     const decoded = decodeNetworkEvent(message.value, maxEventBytes);
     if (!decoded.ok) {
-      deadLetters.push({
-        key: message.key,
-        value: message.value,
-        headers: message.headers,
-        sourceTopic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        reason: decoded.error.reason,
-        error: decoded.error.message,
-      });
+      deadLetters.push(deadLetterOf(message, decoded.error.reason, decoded.error.message));
       continue;
     }
     const t = eventTimeMs(decoded.value);

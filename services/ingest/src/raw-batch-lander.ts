@@ -3,7 +3,7 @@ import { buildEvent, deterministicId, rawLandedKey, Topics } from '@flowsentry/c
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
-import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linksFrom, Logger, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
+import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linksFrom, Logger, phaseTimer, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
 import { EncodedRawBatch, encodeRawBatch, gzipRaw } from './raw-batch-encoder';
 import { ingestMetrics } from './ingest.metrics';
 
@@ -51,7 +51,7 @@ export class RawBatchLander implements MicroBatchHandler {
 
   private async land(batch: MicroBatch, range: { first: string; last: string }, ids: BatchIdentity): Promise<void> {
     const started = Date.now();
-    const phase = phaseTimer();
+    const phase = phaseTimer(ingestMetrics.phase);
     ingestMetrics.eventsIn.inc(batch.messages.length);
     const ref = rawBatchRef(batch.topic, batch.partition, range.first, range.last, Number(batch.messages[0]!.timestamp));
     const row = await new IngestionBatches(this.db.manager).plan({
@@ -173,15 +173,6 @@ function batchIdentity(topic: string, partition: number, first: string, last: st
   };
 }
 
-/** Observes the time since the previous call under the given phase label. */
-function phaseTimer(): (name: string) => void {
-  let last = process.hrtime.bigint();
-  return (name) => {
-    const now = process.hrtime.bigint();
-    ingestMetrics.phase.observe({ phase: name }, Number(now - last) / 1e9);
-    last = now;
-  };
-}
 
 function keyOf(row: IngestionBatch) {
   return { consumerGroup: row.consumerGroup, topic: row.topic, partition: row.partition, firstOffset: row.firstOffset };

@@ -1,7 +1,7 @@
 import { deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
 import { formatRef, ObjectRef, ObjectStore, silverRef, writeParquet } from '@flowsentry/storage';
-import { ATTR_DATASET_ID } from '@flowsentry/telemetry';
+import { ATTR_DATASET_ID, phaseTimer } from '@flowsentry/telemetry';
 import { cleanLines, CleanFlow } from './clean-flows';
 import { eventKeyHash } from './event-key-hash';
 import { featureVersion } from './feature-version';
@@ -56,7 +56,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
 
   async handle(event: RawLanded, context: StepContext): Promise<StepOutcome> {
     const raw = event.data;
-    const phase = phaseTimer();
+    const phase = phaseTimer(transformMetrics.phase);
     const stream = `${raw.source.topic}/${raw.source.partition}`;
     const datasetId = `${raw.datasetId}.${this.featureVersion}`;
     context.annotate({ [ATTR_DATASET_ID]: datasetId, 'flowsentry.raw_dataset_id': raw.datasetId });
@@ -193,13 +193,4 @@ function sum(counts: Record<string, number>): number {
 
 function nonZero(ratios: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(ratios).filter(([, r]) => r > 0));
-}
-
-function phaseTimer(): (name: string) => void {
-  let last = process.hrtime.bigint();
-  return (name) => {
-    const now = process.hrtime.bigint();
-    transformMetrics.phase.observe({ phase: name }, Number(now - last) / 1e9);
-    last = now;
-  };
 }

@@ -164,7 +164,9 @@ describe('transform on the real stack (ingest and transform as separate processe
     const steady = fx.group('transform-steady');
     const killed = fx.group('transform-killed');
     await start('transform', { TRANSFORM_GROUP_ID: steady });
-    let victim = await start('transform', { TRANSFORM_GROUP_ID: killed });
+    // The victim checkpoints its windows often, so its restart restores a checkpoint and replays RAW after it.
+    const victimEnv = { TRANSFORM_GROUP_ID: killed, TRANSFORM_CHECKPOINT_EVERY: '4' };
+    let victim = await start('transform', victimEnv);
     // Few sources and ports so that windows carry state from batch to batch.
     const send = (from: number, to: number) =>
       fx.producer.send(
@@ -183,7 +185,7 @@ describe('transform on the real stack (ingest and transform as separate processe
     await victim.exited;
     running.splice(running.indexOf(victim), 1);
     await send(1500, 3000);
-    victim = await start('transform', { TRANSFORM_GROUP_ID: killed });
+    victim = await start('transform', victimEnv);
 
     await eventually(async () => (await landedBatches()).events === 3000, '3000 events landed');
     const expected = await transformedAll(steady);

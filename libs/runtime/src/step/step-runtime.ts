@@ -1,6 +1,6 @@
 import { Span } from '@opentelemetry/api';
 import { buildEvent, decodePipelineEvent, deadLetterTopic, deterministicId, FlowsentryError, isRetriable, PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
-import { backoffDelay, ConsumedMessage, DeadLetter, EventHandler, EventHandlerTools, RetryPolicy, withHeartbeat } from '@flowsentry/messaging';
+import { backoffDelay, ConsumedMessage, DeadLetter, deadLetterOf, EventHandler, EventHandlerTools, RetryPolicy, withHeartbeat } from '@flowsentry/messaging';
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -168,16 +168,7 @@ export class StepRuntime implements EventHandler {
   }
 
   private async deadLetter(message: ConsumedMessage, topic: PipelineTopic, reason: string, error: string): Promise<void> {
-    await this.ports.deadLetters.publish(topic, {
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-      sourceTopic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      reason,
-      error,
-    });
+    await this.ports.deadLetters.publish(topic, deadLetterOf(message, reason, error));
     this.ports.metrics.deadLettered.inc({ topic: deadLetterTopic(topic), reason });
     this.ports.log.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason, error }, 'event dead-lettered');
   }

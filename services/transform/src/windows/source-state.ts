@@ -236,7 +236,8 @@ export class WindowLayout {
     }
     state[at + SIGHTINGS] = sightings.length;
     state[t + SIGHTINGS] += sightings.length;
-    source.queues[this.window].push(...sightings);
+    const queue = source.queues[this.window];
+    for (let i = 0; i < sightings.length; i++) queue.push(sightings[i]);
   }
 
   /** Counts `destination` in if this window holds it; returns whether it does. */

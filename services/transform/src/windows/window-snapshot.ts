@@ -23,7 +23,8 @@ import { describeWindowSpecs, sameWindowSpecs, type WindowSpec } from './window-
  */
 const MAGIC = 'FSWS';
 const FORMAT = 1;
-const DEFLATE_LEVEL = 6;
+/** Fastest level: the checkpoint is written every batch, and level 6 halves its speed for ~6% fewer bytes. */
+const DEFLATE_LEVEL = 1;
 
 export class WindowSnapshotError extends Error {
   override readonly name = 'WindowSnapshotError';
@@ -81,13 +82,12 @@ export function encodeWindowSnapshot(
       layout.forEachBucket(source, (age, at, queue, from, to) => {
         out.varuint(age);
         for (let k = 0; k < SUMS; k++) out.varuint(source.state[at + k]);
-        for (const kind of ['string', 'number']) {
-          indices.length = 0;
-          for (let i = from; i < to; i++) if (typeof queue[i].key === kind) indices.push(queue[i].mark);
-          indices.sort((a, b) => a - b);
-          out.varuint(indices.length);
-          for (const i of indices) out.varuint(i);
-        }
+        indices.length = 0;
+        for (let i = from; i < to; i++) if (typeof queue[i].key === 'string') indices.push(queue[i].mark);
+        writeAscending(out, indices);
+        indices.length = 0;
+        for (let i = from; i < to; i++) if (typeof queue[i].key === 'number') indices.push(queue[i].mark);
+        writeAscending(out, indices);
       });
     }
   }
@@ -123,6 +123,8 @@ export function decodeWindowSnapshot(
   }
   const watermark = r.f64();
   const sources = new Map<string, SourceState>();
+  const sums: number[] = new Array<number>(SUMS).fill(0);
+  const sightings: Destination[] = [];
   for (let s = r.varuint(); s > 0; s--) {
     const ip = r.string();
     const last = r.f64();
@@ -143,18 +145,22 @@ export function decodeWindowSnapshot(
         const age = r.varuint();
         if (age >= previousAge) throw corrupt(`bucket age ${age} in window ${windows[w].name}`);
         previousAge = age;
-        const sums = Array.from({ length: SUMS }, () => r.varuint());
+        for (let k = 0; k < SUMS; k++) sums[k] = r.varuint();
         const count = sums[COUNT];
         if (count === 0 || sums[FAILED] > count || sums[SMALL] > count || sums[GAPS] > count) throw corrupt(`bucket sums in window ${windows[w].name}`);
-        const sightings = [...readIndices(r, hosts, corrupt), ...readIndices(r, ports, corrupt)];
+        sightings.length = 0;
+        readIndices(r, hosts, sightings, corrupt);
+        readIndices(r, ports, sightings, corrupt);
         for (const d of sightings) if (Math.floor(d.last / layout.bucketMs) === head - age) d.mark += 1;
         layout.restoreBucket(source, age, sums, sightings);
       }
     });
-    for (const d of [...hosts, ...ports]) {
-      for (const layout of layouts) layout.restoreDestination(source, d);
-      if (d.windows === 0 || d.windows !== d.mark) throw corrupt(`destination ${d.key}`);
-      source.destinations.set(d.key, d);
+    for (const table of [hosts, ports]) {
+      for (const d of table) {
+        for (const layout of layouts) layout.restoreDestination(source, d);
+        if (d.windows === 0 || d.windows !== d.mark) throw corrupt(`destination ${d.key}`);
+        source.destinations.set(d.key, d);
+      }
     }
     sources.set(ip, source);
   }
@@ -162,16 +168,21 @@ export function decodeWindowSnapshot(
   return { watermark, sources };
 }
 
-function readIndices(r: ByteReader, table: Destination[], corrupt: (what: string) => WindowSnapshotError): Destination[] {
-  const picked: Destination[] = [];
+function writeAscending(out: ByteWriter, indices: number[]): void {
+  indices.sort((a, b) => a - b);
+  out.varuint(indices.length);
+  for (let i = 0; i < indices.length; i++) out.varuint(indices[i]);
+}
+
+/** Appends the destinations a strictly ascending list of indices into `table` picks. */
+function readIndices(r: ByteReader, table: Destination[], into: Destination[], corrupt: (what: string) => WindowSnapshotError): void {
   let previous = -1;
   for (let n = r.varuint(); n > 0; n--) {
     const i = r.varuint();
     if (i >= table.length || i <= previous) throw corrupt('destination index');
     previous = i;
-    picked.push(table[i]);
+    into.push(table[i]);
   }
-  return picked;
 }
 
 class ByteWriter {
