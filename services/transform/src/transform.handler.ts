@@ -86,19 +86,23 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     phase('windows');
 
     const table = silverTable(unique, features, this.windowColumns, raw.source);
-    const parquet = await writeParquet(table);
-    phase('parquet');
+    // DuckDB encodes the Parquet file on its own thread: the statistics are computed on this one meanwhile.
+    const parquetWritten = writeParquet(table);
     const quality = { inputRows: lines.length, duplicates, dropped: cleaned.dropped };
     const statistics = Buffer.from(JSON.stringify(silverStatistics(table, quality)));
+    const nulls = nullRatios(table);
     phase('statistics');
+    const parquet = await parquetWritten;
+    phase('parquet');
 
     const parquetRef = silverRef(datasetId, dayOf(raw.objectKey, raw.minEventTime));
     const statisticsRef: ObjectRef = { layer: 'silver', key: parquetRef.key.replace(/\.parquet$/, '.statistics.json') };
-    const storedParquet = await this.stores.objects.put(parquetRef, parquet, 'application/vnd.apache.parquet');
-    const storedStatistics = await this.stores.objects.put(statisticsRef, statistics, 'application/json');
+    const [storedParquet, storedStatistics] = await Promise.all([
+      this.stores.objects.put(parquetRef, parquet, 'application/vnd.apache.parquet'),
+      this.stores.objects.put(statisticsRef, statistics, 'application/json'),
+    ]);
     phase('write');
 
-    const nulls = nullRatios(table);
     this.report(table.rowCount, quality, nulls, state.windows.size);
     const rawRef = raw.objectKey;
     return {
