@@ -1,3 +1,4 @@
+import { mulberry32 } from '@flowsentry/ml';
 import { FlowObservation, SourceWindows, WindowFeatures, windowFeatureColumns } from './source-windows';
 import { WindowSpec, windowSpecs } from './window-spec';
 
@@ -11,16 +12,6 @@ const T0 = Date.UTC(2026, 10, 30, 8);
 const WINDOWS: WindowSpec[] = [...windowSpecs([60_000, 600_000]), { name: '45s', lengthMs: 45_000, bucketMs: 15_000 }];
 const COLUMNS = windowFeatureColumns(WINDOWS);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * ~20k flows from 400 sources over ~2 hours of event time. Sources come and go (so idle ones are
