@@ -156,22 +156,18 @@ describe('StepRuntime', () => {
     step = new CountingStep();
     sleeps = [];
     beats = 0;
-    runtime = new StepRuntime(
+    runtime = runtimeWith(async (ms) => {
+      sleeps.push(ms);
+    });
+  });
+
+  /** The runtime under test over this test's fakes; `sleep` is how it waits between attempts. */
+  const runtimeWith = (sleep: (ms: number) => Promise<void>) =>
+    new StepRuntime(
       [step],
       { service: 'transform', consumerGroup: 'g-transform', retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 1000, factor: 2 }, logicalTopic: () => Topics.rawLanded },
-      {
-        store,
-        sender,
-        deadLetters,
-        metrics: stepMetrics('spec'),
-        log,
-        random: () => 1,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
-      },
+      { store, sender, deadLetters, metrics: stepMetrics('spec'), log, random: () => 1, sleep },
     );
-  });
 
   it('handles an event once: records it with its output and sends that output with the run id', async () => {
     await runtime.handle(message(rawLanded(0), { [Headers.runId]: Buffer.from('run-7') }), tools);
@@ -252,23 +248,11 @@ describe('StepRuntime', () => {
 
   it('retries a transient failure with growing backoff, beating the heartbeat while it waits, and commits nothing meanwhile', async () => {
     store.failNextCommits = 2;
-    runtime = new StepRuntime(
-      [step],
-      { service: 'transform', consumerGroup: 'g-transform', retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 1000, factor: 2 }, logicalTopic: () => Topics.rawLanded },
-      {
-        store,
-        sender,
-        deadLetters,
-        metrics: stepMetrics('spec'),
-        log,
-        random: () => 1,
-        sleep: (ms) => {
-          sleeps.push(ms);
-          expect(store.commits).toHaveLength(0);
-          return new Promise((resolve) => setTimeout(resolve, 3100));
-        },
-      },
-    );
+    runtime = runtimeWith((ms) => {
+      sleeps.push(ms);
+      expect(store.commits).toHaveLength(0);
+      return new Promise((resolve) => setTimeout(resolve, 3100));
+    });
 
     await runtime.handle(message(rawLanded(0)), tools);
 
