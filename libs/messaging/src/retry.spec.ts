@@ -1,4 +1,5 @@
-import { backoffDelay, NonRetriableError, RetriesExhaustedError, withRetry } from './retry';
+import { PoisonMessageError } from '@flowsentry/contracts';
+import { backoffDelay, RetriesExhaustedError, withRetry } from './retry';
 
 const policy = { retries: 3, initialDelayMs: 100, maxDelayMs: 350, factor: 2 };
 const noSleep = { sleep: async () => undefined };
@@ -25,9 +26,9 @@ describe('withRetry', () => {
 
   it('does not retry a non-retriable error', async () => {
     const attempt = jest.fn(async () => {
-      throw new NonRetriableError('bad schema', 'schema');
+      throw new PoisonMessageError('schema', 'bad schema');
     });
-    await expect(withRetry(attempt, policy, noSleep)).rejects.toBeInstanceOf(NonRetriableError);
+    await expect(withRetry(attempt, policy, noSleep)).rejects.toBeInstanceOf(PoisonMessageError);
     expect(attempt).toHaveBeenCalledTimes(1);
   });
 

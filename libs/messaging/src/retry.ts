@@ -1,3 +1,5 @@
+import { isRetriable } from '@flowsentry/contracts';
+
 export interface RetryPolicy {
   retries: number;
   initialDelayMs: number;
@@ -6,18 +8,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, initialDelayMs: 200, maxDelayMs: 10_000, factor: 2 };
-
-/** Thrown when a failure will not go away by retrying (bad input, schema mismatch): go to the DLQ. */
-export class NonRetriableError extends Error {
-  readonly retriable = false;
-  constructor(
-    message: string,
-    readonly reason = 'non-retriable',
-  ) {
-    super(message);
-    this.name = 'NonRetriableError';
-  }
-}
 
 export class RetriesExhaustedError extends Error {
   constructor(
@@ -38,7 +28,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-  hooks: { onRetry?: (attempt: number, error: unknown, delayMs: number) => void; sleep?: (ms: number) => Promise<void> } = {},
+  hooks: { onRetry?: (attempt: number, error: unknown, delayMs: number) => void; sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
 ): Promise<T> {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let lastError: unknown;
@@ -46,10 +36,11 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (err) {
-      if (err instanceof NonRetriableError) throw err;
+      // Failures that carry a decision (FlowsentryError, e.g. PoisonMessageError) say whether trying again can help.
+      if (!isRetriable(err)) throw err;
       lastError = err;
       if (attempt === policy.retries) break;
-      const delay = backoffDelay(policy, attempt);
+      const delay = backoffDelay(policy, attempt, hooks.random);
       hooks.onRetry?.(attempt + 1, err, delay);
       await sleep(delay);
     }

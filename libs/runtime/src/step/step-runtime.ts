@@ -1,6 +1,6 @@
 import { Span } from '@opentelemetry/api';
-import { buildEvent, decodePipelineEvent, deadLetterTopic, deterministicId, FlowsentryError, isRetriable, PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
-import { backoffDelay, ConsumedMessage, DeadLetter, deadLetterOf, EventHandler, EventHandlerTools, RetryPolicy, withHeartbeat } from '@flowsentry/messaging';
+import { buildEvent, decodePipelineEvent, deadLetterTopic, deterministicId, FlowsentryError, PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
+import { ConsumedMessage, DeadLetter, deadLetterOf, EventHandler, EventHandlerTools, RetriesExhaustedError, RetryPolicy, withHeartbeat, withRetry } from '@flowsentry/messaging';
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -108,22 +108,32 @@ export class StepRuntime implements EventHandler {
   }
 
   private async handleWithRetries(step: PipelineStep, event: PipelineEventOf<PipelineTopic>, message: ConsumedMessage, runId: string, tools: EventHandlerTools, span: Span): Promise<void> {
-    const { retry } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = new Date();
-      try {
-        await this.handleOnce(step, event, message, runId, attempt, tools, span);
-        return;
-      } catch (err) {
-        const reason = err instanceof FlowsentryError ? err.code : 'transient';
-        this.ports.metrics.failed.inc({ reason });
-        const error = err instanceof Error ? err.message : String(err);
-        if (!isRetriable(err)) return this.giveUp(step, event, message, runId, reason, error, startedAt);
-        if (attempt > retry.retries) return this.giveUp(step, event, message, runId, RETRIES_EXHAUSTED, `${attempt} attempts failed; last: ${error}`, startedAt);
-        const delay = backoffDelay(retry, attempt - 1, this.ports.random);
-        this.ports.log.warn({ err, attempt, delay_ms: delay, event_id: event.id }, `${step.step} failed; retrying`);
-        await withHeartbeat(tools.heartbeat, () => this.sleep(delay));
+    let startedAt = new Date();
+    const failed = (err: unknown) => this.ports.metrics.failed.inc({ reason: err instanceof FlowsentryError ? err.code : 'transient' });
+    try {
+      await withRetry(
+        (attempt) => {
+          startedAt = new Date();
+          return this.handleOnce(step, event, message, runId, attempt + 1, tools, span);
+        },
+        this.options.retry,
+        {
+          random: this.ports.random,
+          sleep: (ms) => withHeartbeat(tools.heartbeat, () => this.sleep(ms)),
+          onRetry: (attempt, err, delay) => {
+            failed(err);
+            this.ports.log.warn({ err, attempt, delay_ms: delay, event_id: event.id }, `${step.step} failed; retrying`);
+          },
+        },
+      );
+    } catch (err) {
+      if (err instanceof RetriesExhaustedError) {
+        failed(err.lastError);
+        return this.giveUp(step, event, message, runId, RETRIES_EXHAUSTED, `${err.attempts} attempts failed; last: ${errorText(err.lastError)}`, startedAt);
       }
+      failed(err);
+      if (err instanceof FlowsentryError) return this.giveUp(step, event, message, runId, err.code, err.message, startedAt);
+      throw err;
     }
   }
 
@@ -172,4 +182,8 @@ export class StepRuntime implements EventHandler {
     this.ports.metrics.deadLettered.inc({ topic: deadLetterTopic(topic), reason });
     this.ports.log.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason, error }, 'event dead-lettered');
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
