@@ -6,7 +6,7 @@ set -eu
 BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:19092}"
 PARTITIONS="${FLOWSENTRY_PARTITIONS:-3}"
 PREFIX="${FLOWSENTRY_TOPIC_PREFIX:-}"
-TOPICS="network.events network.events.dlq raw.landed raw.landed.dlq silver.ready silver.ready.dlq model.trained model.trained.dlq eval.done eval.done.dlq drift.detected drift.detected.dlq anomalies.detected"
+TOPICS="network.events network.events.dlq raw.landed raw.landed.dlq silver.ready silver.ready.dlq model.trained model.trained.dlq eval.done eval.done.dlq drift.detected drift.detected.dlq champion.changed champion.changed.dlq anomalies.detected"
 
 for topic in $TOPICS; do
   name="$topic"

@@ -5,3 +5,4 @@ export * from './data-source';
 export * from './repositories/run-ledger';
 export * from './repositories/processed-events';
 export * from './repositories/ingestion-batches';
+export * from './registry';

@@ -10,6 +10,7 @@ export * from './events/silver-ready';
 export * from './events/model-trained';
 export * from './events/eval-done';
 export * from './events/drift-detected';
+export * from './events/champion-changed';
 export * from './events/anomaly-detected';
 export * from './registry';
 export * from './decode';

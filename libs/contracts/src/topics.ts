@@ -15,6 +15,8 @@ export const Topics = {
   evalDoneDlq: 'eval.done.dlq',
   driftDetected: 'drift.detected',
   driftDetectedDlq: 'drift.detected.dlq',
+  championChanged: 'champion.changed',
+  championChangedDlq: 'champion.changed.dlq',
   anomaliesDetected: 'anomalies.detected',
 } as const;
 

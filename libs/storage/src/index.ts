@@ -4,3 +4,4 @@ export * from './checksum';
 export * from './storage-settings';
 export * from './object-store';
 export * from './parquet';
+export * from './silver';

@@ -121,6 +121,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
             featuresSchemaVersion: this.featureVersion,
             quality: { inputRows: lines.length, duplicates, dropped: sum(cleaned.dropped), nullRatio: nonZero(nulls) },
             qualityKey: formatRef(statisticsRef),
+            ...(minTs !== null && maxTs !== null ? { minEventTime: new Date(minTs).toISOString(), maxEventTime: new Date(maxTs).toISOString() } : {}),
           },
         },
       ],

@@ -10,7 +10,7 @@ KAFKA_LIBS="$CACHE/kafka-libs-$KAFKA_VERSION"
 KAFKA_CONF="$CONF_DIR/kafka"
 KAFKA_DATA="$DATA_DIR/kafka"
 KAFKA_TOOLS_LOG4J="$STACK_DIR/lib/kafka-tools-log4j2.xml"
-KAFKA_TOPICS=(network.events network.events.dlq raw.landed raw.landed.dlq silver.ready silver.ready.dlq model.trained model.trained.dlq eval.done eval.done.dlq drift.detected drift.detected.dlq anomalies.detected)
+KAFKA_TOPICS=(network.events network.events.dlq raw.landed raw.landed.dlq silver.ready silver.ready.dlq model.trained model.trained.dlq eval.done eval.done.dlq drift.detected drift.detected.dlq champion.changed champion.changed.dlq anomalies.detected)
 
 kafka_topic_name() { if [[ -n $TOPIC_PREFIX ]]; then printf '%s.%s' "$TOPIC_PREFIX" "$1"; else printf '%s' "$1"; fi; }
 

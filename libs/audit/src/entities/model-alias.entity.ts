@@ -40,6 +40,17 @@ export class ModelAliasChange {
   @Column({ type: 'text' })
   reason!: string;
 
+  @Column({ type: 'text' })
+  change!: 'promotion' | 'approval' | 'rollback';
+
+  /** The trace the move was made in, so its `champion.changed` announcement continues it. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
+  /** Set once `champion.changed` for this move is acknowledged by Kafka (the outbox). */
+  @Column({ name: 'announced_at', type: 'timestamptz', nullable: true })
+  announcedAt!: Date | null;
+
   @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' })
   changedAt!: Date;
 }

@@ -11,9 +11,13 @@ export const EvalDoneData = z.object({
   modelName: z.string().min(1),
   version: z.string().min(1),
   evalKey: objectKey,
+  /** The self-contained HTML report beside report.json. */
+  htmlKey: objectKey.optional(),
   metrics: z.record(z.string(), z.number()),
   decision: PromotionDecision,
   reason: z.string(),
+  /** True when this evaluation made the model the champion (auto policy); the move itself is announced on `champion.changed`. */
+  promoted: z.boolean(),
   champion: z.object({ version: z.string(), metrics: z.record(z.string(), z.number()) }).optional(),
 });
 export type EvalDoneData = z.infer<typeof EvalDoneData>;

@@ -20,6 +20,9 @@ export const SilverReadyData = z.object({
   featuresSchemaVersion: z.string().min(1),
   quality: QualitySummary,
   qualityKey: objectKey.optional(),
+  /** Event-time range of the rows: the trainer orders datasets by it to pick its window and split off the held-out part. */
+  minEventTime: z.iso.datetime().optional(),
+  maxEventTime: z.iso.datetime().optional(),
 });
 export type SilverReadyData = z.infer<typeof SilverReadyData>;
 export const SilverReadyEvent = cloudEvent(SILVER_READY_TYPE, SilverReadyData);

@@ -105,3 +105,13 @@ export function featureNames(spec: FeatureSpec): string[] {
   }
   return names;
 }
+
+/** The record fields a spec reads, sorted: what a reader of SILVER needs to load for the model. */
+export function featureFields(spec: Pick<FeatureSpec, 'features'>): string[] {
+  const fields = new Set<string>();
+  for (const feature of spec.features) {
+    if (feature.kind === 'ratio') for (const field of [...feature.numerator, ...feature.denominator]) fields.add(field);
+    else fields.add(feature.field);
+  }
+  return [...fields].sort();
+}

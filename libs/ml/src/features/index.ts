@@ -1,7 +1,7 @@
 export { FeaturePipeline, FeatureSpecError } from './feature-pipeline';
 export { featureMatrix } from './feature-matrix';
 export type { FeatureMatrix } from './feature-matrix';
-export { featureNames, FEATURE_SPEC_VERSION, OTHER_CATEGORY, MISSING_ORDINAL } from './feature-spec';
+export { featureFields, featureNames, FEATURE_SPEC_VERSION, OTHER_CATEGORY, MISSING_ORDINAL } from './feature-spec';
 export type {
   FeatureSpec,
   FeatureRecipe,
