@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job (`npm run demo`): start the local stack, run the pipeline's services on demo traffic
 # from the traffic producer (normal profiles, labelled attacks, a drift phase, a few invalid events),
-# wait until everything is processed, and print what happened.
-#   DEMO_RATE (events/s, default 1000), DEMO_SECONDS (default 30), DEMO_SEED (default 42)
+# train and judge a first model on it, wait until everything is processed, and print what happened.
+#   DEMO_RATE (events/s, default 1000), DEMO_SECONDS (default 60), DEMO_SEED (default 42),
+#   DEMO_TRAIN_ROWS (SILVER rows before the first model, default 40000)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,7 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source tools/lib/workspace.sh
 state="${FLOWSENTRY_STATE:-$FLOWSENTRY_CACHE/state}"
 rate="${DEMO_RATE:-1000}"
-seconds="${DEMO_SECONDS:-30}"
+seconds="${DEMO_SECONDS:-60}"
+train_rows="${DEMO_TRAIN_ROWS:-40000}"
 seed="${DEMO_SEED:-42}"
 port="${INGEST_PORT:-8081}"
 
@@ -22,17 +24,35 @@ ensure_workspace || die "install or build failed (see above)"
 step "starting the local stack (first run builds servers from source: several minutes)"
 bash tools/stack/stack.sh up
 
+# Every demo run gets topics and consumer groups of its own: names in RAW, SILVER and the audit trail
+# derive from Kafka coordinates, so a run on topics an earlier run filled (or that were recreated
+# since) would meet that run's objects under the same keys.
+prefix="${DEMO_PREFIX:-demo$(date -u +%Y%m%d%H%M%S)}"
+# The registry spans environments: each run trains a model name of its own, so it starts from a first model.
+model="$prefix-flows"
+step "creating this run's topics ($prefix.*)"
+(eval "$(bash tools/stack/stack.sh env cli)"; export FLOWSENTRY_TOPIC_PREFIX="$prefix"
+ node -e '
+   const { createKafka, kafkaSettingsFromEnv, TopicAdmin } = require("@flowsentry/messaging");
+   const { ALL_TOPICS, topicName } = require("@flowsentry/contracts");
+   const settings = kafkaSettingsFromEnv("flowsentry-demo");
+   new TopicAdmin(createKafka(settings)).ensureTopics(ALL_TOPICS.map((t) => topicName(t, settings.topicPrefix)), 3)
+     .then(() => process.exit(0), (err) => { console.error(err.message); process.exit(1); });')
+
 transform_port="${TRANSFORM_PORT:-8082}"
+trainer_port="${TRAINER_PORT:-8083}"
+evaluator_port="${EVALUATOR_PORT:-8084}"
 metric() { curl -fsS "http://127.0.0.1:${2:-$port}/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
 # Starts a built service as its own process with its own least-privilege credentials and waits until it is ready.
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done' EXIT
 start_service() {
-  local name=$1 svc_port=$2 pid
+  local name=$1 svc_port=$2 pid; shift 2
   step "starting $name on 127.0.0.1:$svc_port (logs: $state/logs/$name.log)"
   if curl -fsS "http://127.0.0.1:$svc_port/health/live" >/dev/null 2>&1; then die "port $svc_port is in use (is another $name running?); stop it or set ${name^^}_PORT"; fi
-  (eval "$(bash tools/stack/stack.sh env "$name")"; export PORT="$svc_port"; exec node "services/$name/dist/main.js") >> "$state/logs/$name.log" 2>&1 &
+  (eval "$(bash tools/stack/stack.sh env "$name")"; export PORT="$svc_port" FLOWSENTRY_TOPIC_PREFIX="$prefix" "${name^^}_GROUP_ID=$prefix-$name" "$@"
+   exec node "services/$name/dist/main.js") >> "$state/logs/$name.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 1 120); do
@@ -46,10 +66,14 @@ start_service() {
 mkdir -p "$state/logs"
 start_service ingest "$port"
 start_service transform "$transform_port"
+# The demo's window is its whole run: the first model is trained once DEMO_TRAIN_ROWS rows are in SILVER.
+start_service trainer "$trainer_port" TRAINER_MODEL_NAME="$model" TRAINER_MIN_ROWS="$train_rows" TRAINER_WINDOW_ROWS="$train_rows" TRAINER_RETRAIN_MIN_ROWS="$train_rows"
+start_service evaluator "$evaluator_port"
 before="$(metric flowsentry_ingest_events_in_total)"
 
 step "producing ${seconds}s of traffic at ${rate} events/s (seed $seed; attacks and a drift phase; simulated time runs 240x)"
 eval "$(bash tools/stack/stack.sh env cli)"
+export FLOWSENTRY_TOPIC_PREFIX="$prefix"
 node tools/producer/dist/cli.js --rate "$rate" --duration "$seconds" --time-scale 240 --attacks all --drift-at 0.75 --seed "$seed"
 sent=$((rate * seconds))
 
@@ -78,8 +102,22 @@ for _ in $(seq 1 240); do
 done
 printf '\r  %d / %d RAW batches transformed\n' "$(metric flowsentry_transform_events_in_total "$transform_port")" "$batches"
 
+silver="$(metric flowsentry_transform_events_out_total "$transform_port")"
+step "waiting for the trainer to see all $silver SILVER datasets and the evaluator to judge what it trained"
+for _ in $(seq 1 240); do
+  seen="$(metric flowsentry_trainer_events_in_total "$trainer_port")"
+  trained="$(metric flowsentry_trainer_events_out_total "$trainer_port")"
+  judged="$(metric flowsentry_evaluator_events_in_total "$evaluator_port")"
+  [ "$seen" -ge "$silver" ] && [ "$judged" -ge "$trained" ] && break
+  printf '\r  %d / %d datasets seen by the trainer, %d model(s) trained, %d evaluated' "$seen" "$silver" "$trained" "$judged"
+  sleep 0.5
+done
+printf '\r  %d / %d datasets seen by the trainer, %d model(s) trained, %d evaluated\n' "$(metric flowsentry_trainer_events_in_total "$trainer_port")" "$silver" \
+  "$(metric flowsentry_trainer_events_out_total "$trainer_port")" "$(metric flowsentry_evaluator_events_in_total "$evaluator_port")"
+[ "$(metric flowsentry_trainer_events_out_total "$trainer_port")" -gt 0 ] || echo "  no model yet: fewer than $train_rows SILVER rows (raise DEMO_SECONDS or lower DEMO_TRAIN_ROWS)"
+
 step "what happened"
-node tools/cli/dist/cli.js status
+node tools/cli/dist/cli.js status --ingest-group "$prefix-ingest"
 echo
 echo "this run: $(( $(metric flowsentry_ingest_events_landed_total) )) events landed in RAW in $(metric flowsentry_ingest_batches_total) batches, $(metric flowsentry_ingest_events_rejected_total) rejected to the DLQ"
 echo "          $(metric flowsentry_transform_rows_out_total "$transform_port") rows written to SILVER (Parquet) from $(metric flowsentry_transform_rows_in_total "$transform_port") RAW lines, $(metric flowsentry_transform_duplicates_total "$transform_port") duplicates dropped, $(metric flowsentry_transform_dead_letters_total "$transform_port") raw.landed dead-lettered"
@@ -89,7 +127,12 @@ echo "audit:    eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select 
 echo
 echo "silver:   eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c \"select details from step_records where service = 'transform' order by id desc limit 3\""
 echo
-echo "trainer, evaluator and monitor are not built yet: the pipeline stops after transform (silver.ready)."
+echo "models:   flowsentry models show $model (versions, metrics, who promoted what and why)"
+node tools/cli/dist/cli.js models show "$model"
+echo "          reports: eval/$model/<version>/report.html in MinIO (self-contained; open in a browser)"
+echo "          registry API: curl -H \"Authorization: Bearer \$(cat $state/secrets/registry-api-token)\" http://127.0.0.1:$evaluator_port/models"
+echo
+echo "the monitor is not built yet: the pipeline stops at the champion (eval.done, champion.changed)."
 
 step "stopping the services (SIGTERM drains them); the stack keeps running: bash tools/stack/stack.sh down"
 for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 // Runs tools/checks/deploy.sh for real (helm, kubernetes-validate, check-jsonschema, hadolint) and
@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 const TEN_MINUTES = 10 * 60 * 1000;
 const repoRoot = join(__dirname, '..', '..');
 const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'];
+/** The services that exist in code, started by default by compose and the chart. */
+const BUILT = ['ingest', 'transform', 'trainer', 'evaluator'];
 
 interface Run {
   code: number;
@@ -73,9 +75,9 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
   });
 
-  it('deploys ingest and transform by default and all five services when enabled', () => {
+  it('deploys ingest, transform, trainer and evaluator by default and all five services when enabled', () => {
     const deployments = (set: string) => renderedDocs(outDir, set).filter((d) => kindOf(d) === 'Deployment').map(componentOf).sort();
-    expect(deployments('default')).toEqual(['ingest', 'transform']);
+    expect(deployments('default')).toEqual([...BUILT].sort());
     expect(deployments('all-services')).toEqual([...SERVICES].sort());
   });
 
@@ -115,6 +117,53 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
   });
 
+  const rendered = (kind: string, component: string) => renderedDocs(outDir, 'default').find((d) => kindOf(d) === kind && componentOf(d) === component)!;
+
+  it('configures the trainer with its own role, credentials files, training settings and room to train', () => {
+    const config = rendered('ConfigMap', 'trainer');
+    expect(config).toContain('PORT: "8083"');
+    expect(config).toContain('PGUSER: "flowsentry_trainer"');
+    expect(config).toMatch(/MINIO_SECRET_KEY_FILE: "\/var\/run\/secrets\/flowsentry\/MINIO_SECRET_KEY"/);
+    for (const setting of ['TRAINER_GROUP_ID: "flowsentry-trainer"', 'TRAINER_MODEL_NAME: "network-flows"', 'TRAINER_MIN_ROWS: "50000"', 'TRAINER_ALERT_RATE: "0.001"', 'TRAINER_HOLDOUT_FRACTION: "0.2"', 'TRAINER_SEED: "42"', 'TRAINER_SCHEDULE_MS: "0"']) {
+      expect(config).toContain(setting);
+    }
+    expect(config).not.toContain('REGISTRY_API_TOKEN');
+    const deployment = rendered('Deployment', 'trainer');
+    expect(deployment).toMatch(/secretName: flowsentry-trainer$/m);
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
+    expect(deployment).toMatch(/requests:\n\s+cpu: 500m\n\s+memory: 1Gi/);
+    expect(Number(/terminationGracePeriodSeconds: (\d+)/.exec(deployment)?.[1])).toBeGreaterThanOrEqual(300);
+  });
+
+  it('configures the evaluator with its own role, its settings and the registry API token from a Secret of its own, behind a Service', () => {
+    const config = rendered('ConfigMap', 'evaluator');
+    expect(config).toContain('PORT: "8084"');
+    expect(config).toContain('PGUSER: "flowsentry_evaluator"');
+    for (const setting of ['EVALUATOR_GROUP_ID: "flowsentry-evaluator"', 'EVALUATOR_POLICY: "auto"', 'EVALUATOR_TOLERANCE: "0.01"', 'EVALUATOR_AGREEMENT_TOLERANCE: "1e-5"', 'EVALUATOR_ANNOUNCE_INTERVAL_MS: "1000"']) {
+      expect(config).toContain(setting);
+    }
+    expect(config).toContain('REGISTRY_API_TOKEN_FILE: "/var/run/secrets/flowsentry-registry-api/REGISTRY_API_TOKEN"');
+    const deployment = rendered('Deployment', 'evaluator');
+    expect(deployment).toMatch(/secretName: flowsentry-evaluator$/m);
+    expect(deployment).toMatch(/- name: secret-registry-api\n\s+mountPath: \/var\/run\/secrets\/flowsentry-registry-api\n\s+readOnly: true/);
+    expect(deployment).toMatch(/secretName: flowsentry-registry-api\n\s+defaultMode: 0440\n\s+items:\n\s+- key: REGISTRY_API_TOKEN\n\s+path: REGISTRY_API_TOKEN/);
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
+    const service = rendered('Service', 'evaluator');
+    expect(service).toMatch(/port: 8084\n\s+targetPort: http/);
+    expect(service).toMatch(/app\.kubernetes\.io\/component: evaluator/);
+  });
+
+  it('refuses to render a token set inline in values instead of a Secret', async () => {
+    const helm = join(process.env.FLOWSENTRY_CACHE ?? join(homedir(), '.cache', 'flowsentry'), 'bin', 'helm');
+    const result = await new Promise<Run>((resolve) =>
+      execFile(helm, ['template', 'flowsentry', join(repoRoot, 'helm/flowsentry'), '--kube-version', '1.33', '--set', 'services.evaluator.env.REGISTRY_API_TOKEN=abc'], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, output: `${stdout}${stderr}` }),
+      ),
+    );
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('services.evaluator.env.REGISTRY_API_TOKEN: credentials belong in the existingSecret, not in values');
+  });
+
   it('applies migrations in a pre-install/pre-upgrade hook as the schema owner', () => {
     const job = renderedDocs(outDir, 'default').find((d) => kindOf(d) === 'Job')!;
     expect(job).toContain('helm.sh/hook: pre-install,pre-upgrade');
@@ -127,7 +176,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
       const docs = renderedDocs(outDir, valuesSet);
       expect(docs.map(kindOf)).not.toContain('Secret');
       const configData = docs.filter((d) => kindOf(d) === 'ConfigMap').join('\n');
-      const credentialKeys = configData.match(/^\s+\w*(PASSWORD|SECRET|ACCESS_KEY)\w*:/gm) ?? [];
+      const credentialKeys = configData.match(/^\s+\w*(PASSWORD|SECRET|ACCESS_KEY|TOKEN)\w*:/gm) ?? [];
       expect(credentialKeys.length).toBeGreaterThan(0);
       for (const key of credentialKeys) expect(key.trim()).toMatch(/_FILE:$/);
       for (const doc of docs.filter((d) => kindOf(d) === 'Deployment')) expect(doc).toMatch(/secret:\n\s+secretName: flowsentry-\w+/);
@@ -150,7 +199,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
   });
 
-  it('builds every compose service from the one Dockerfile, starts ingest and transform by default and gates the unbuilt ones behind "full"', () => {
+  it('builds every compose service from the one Dockerfile, starts the built ones by default and gates the unbuilt ones behind "full"', () => {
     const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
     // A service's block: from `  <name>:` to the next line indented by two spaces or less.
     const block = (name: string) => new RegExp(`^  ${name}:\\n((?:    .*\\n|\\s*\\n)+)`, 'm').exec(compose)?.[1] ?? '';
@@ -160,11 +209,18 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
       const inTree = existsSync(join(repoRoot, 'services', service, 'package.json'));
       if (!inTree) expect(own).toContain('profiles: ["full"]');
     }
-    for (const service of ['ingest', 'transform']) {
+    for (const service of BUILT) {
       expect(block(service)).not.toContain('profiles:');
       expect(block(service)).toContain(`MINIO_SECRET_KEY_FILE: /run/secrets/minio_${service}`);
       expect(block(service)).toContain(`PGUSER: flowsentry_${service}`);
     }
+    expect(block('evaluator')).toContain('REGISTRY_API_TOKEN_FILE: /run/secrets/registry_api_token');
+    expect(block('evaluator')).toContain('secrets: [minio_evaluator, pg_evaluator, registry_api_token]');
+    // The operator CLI runs on demand (profile "cli") as flowsentry_cli, with that role's password only.
+    expect(block('cli')).toContain('profiles: ["cli"]');
+    expect(block('cli')).toContain('entrypoint: ["node", "tools/cli/dist/cli.js"]');
+    expect(block('cli')).toContain('PGUSER: flowsentry_cli');
+    expect(block('cli')).toContain('secrets: [pg_cli]');
     expect(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^USER 1000:1000$/m);
   });
 });

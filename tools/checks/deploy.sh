@@ -5,10 +5,12 @@
 #   docker-compose.yml  compose-spec JSON Schema (check-jsonschema), then cross-references: depends_on
 #                       targets, declared secrets, secret files that make-secrets.sh really writes,
 #                       services not yet in the tree kept behind the "full" profile, each service on
-#                       its own MinIO user and PostgreSQL role
+#                       its own MinIO user and PostgreSQL role (and the evaluator on the registry API
+#                       token), every service setting one that the service's config declares
 #   MinIO policies      tools/compose/init-minio.sh and tools/stack/lib/minio.sh grant the same rights,
 #                       BRIEF §6's read/write matrix, and no delete
-#   chart vs compose    same ports, roles, service settings and default set of services
+#   chart vs compose    same ports, roles, service settings and their defaults, extra secrets, and
+#                       default set of services
 #   helm/flowsentry     helm lint --strict and helm template for the default values and for
 #                       ci/all-services-values.yaml, every rendered manifest checked against the
 #                       Kubernetes $KUBE_VERSION OpenAPI schemas (kubernetes-validate --strict)
@@ -108,12 +110,29 @@ check_compose() {
     env FLOWSENTRY_SECRETS_DIR="$secrets_dir" bash "$ROOT/tools/compose/make-secrets.sh"
   run_check "docker-compose.yml cross-references (depends_on, secrets, profiles)" compose-refs.log \
     "$VENV/bin/python" - "$COMPOSE" "$secrets_dir" "$ROOT" "${SERVICES[@]}" <<'PY'
-import os, sys
+import os, re, sys
 from ruamel.yaml import YAML
 
 compose_path, secrets_dir, root, *flowsentry = sys.argv[1:]
 doc = YAML(typ="safe").load(open(compose_path))
 services, secrets = doc["services"], doc.get("secrets", {})
+# Secrets a service holds beside its own MinIO and PostgreSQL credentials, and the variable naming each file.
+EXTRA_SECRETS = {"evaluator": {"registry_api_token": "REGISTRY_API_TOKEN_FILE"}}
+SETTING = re.compile(r"^(INGEST|TRANSFORM|TRAINER|EVALUATOR|MONITOR|STEP|REGISTRY)_")
+
+
+def declared_settings(name):
+    """The variables services/<name>/src/<name>.config.ts declares (None while the service has no config)."""
+    path = os.path.join(root, "services", name, "src", f"{name}.config.ts")
+    if not os.path.isfile(path):
+        return None
+    text = open(path).read()
+    keys = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+):", text, re.M))
+    if "...stepSettingsShape" in text:
+        keys |= set(re.findall(r"^\s+(STEP_[A-Z0-9_]+):", open(os.path.join(root, "libs/runtime/src/step/step-settings.ts")).read(), re.M))
+    return keys
+
+
 problems = []
 for name, svc in services.items():
     deps = svc.get("depends_on", {})
@@ -128,7 +147,7 @@ for name, svc in services.items():
             problems.append(f"{name}: uses undeclared secret {s}")
     env = svc.get("environment", {})
     for key, value in (env.items() if isinstance(env, dict) else []):
-        if key.endswith(("PASSWORD", "SECRET_KEY")):
+        if key.endswith(("PASSWORD", "SECRET_KEY", "TOKEN")):
             problems.append(f"{name}: {key} is set inline; use {key}_FILE and a secret")
 for s, spec in secrets.items():
     path = spec.get("file", "")
@@ -154,8 +173,19 @@ for name in flowsentry:
     for key, want in own.items():
         if env.get(key) != want:
             problems.append(f"{name}: {key} must be {want}, not {env.get(key)!r}")
-    if sorted(services[name].get("secrets", [])) != sorted([f"minio_{name}", f"pg_{name}"]):
-        problems.append(f"{name}: secrets must be exactly minio_{name} and pg_{name}")
+    extra = EXTRA_SECRETS.get(name, {})
+    for secret, variable in extra.items():
+        if env.get(variable) != f"/run/secrets/{secret}":
+            problems.append(f"{name}: {variable} must be /run/secrets/{secret}, not {env.get(variable)!r}")
+    want = sorted([f"minio_{name}", f"pg_{name}", *extra])
+    if sorted(services[name].get("secrets", [])) != want:
+        problems.append(f"{name}: secrets must be exactly {', '.join(want)}")
+    # A setting the service does not declare is silently ignored: a typo or a renamed variable.
+    declared = declared_settings(name)
+    if declared is not None:
+        for key in sorted(k for k in env if SETTING.match(k)):
+            if key.removesuffix("_FILE") not in declared:
+                problems.append(f"{name}: sets {key}, which services/{name}/src/{name}.config.ts does not declare")
 print("\n".join(problems) or f"{len(services)} services, {len(secrets)} secrets cross-checked")
 sys.exit(1 if problems else 0)
 PY
@@ -233,13 +263,21 @@ PY
 check_chart_matches_compose() {
   run_check "helm/flowsentry/values.yaml agrees with docker-compose.yml (ports, roles, settings, defaults)" \
     chart-compose.log "$VENV/bin/python" - "$CHART/values.yaml" "$COMPOSE" "${SERVICES[@]}" <<'PY'
-import sys
+import re, sys
 from ruamel.yaml import YAML
 
 values_path, compose_path, *flowsentry = sys.argv[1:]
 values = YAML(typ="safe").load(open(values_path))["services"]
 compose = YAML(typ="safe").load(open(compose_path))
 shared = set(compose["x-flowsentry-env"]) | {"PORT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY_FILE", "PGUSER", "PGPASSWORD_FILE"}
+
+
+def compose_default(value):
+    """A compose value as the service sees it when the shell sets nothing: ${NAME:-default} -> default."""
+    m = re.fullmatch(r"\$\{[A-Z0-9_]+:?-(.*)\}", str(value))
+    return m.group(1) if m else str(value)
+
+
 problems = []
 for name in flowsentry:
     chart, svc = values.get(name), compose["services"].get(name)
@@ -253,9 +291,15 @@ for name in flowsentry:
         problems.append(f"{name}: PostgreSQL role must be flowsentry_{name} in both")
     if chart.get("existingSecret") != f"flowsentry-{name}":
         problems.append(f"{name}: existingSecret must be flowsentry-{name}")
-    own_compose, own_chart = set(env) - shared, set(chart.get("env") or {})
+    # extraSecrets keys become <KEY>_FILE in the chart, as a compose secret's file does in compose.
+    secret_files = {f"{key}_FILE" for extra in chart.get("extraSecrets") or [] for key in extra.get("keys", [])}
+    chart_env = {k: str(v) for k, v in (chart.get("env") or {}).items()}
+    own_compose, own_chart = set(env) - shared, set(chart_env) | secret_files
     if own_compose != own_chart:
         problems.append(f"{name}: settings only in compose {sorted(own_compose - own_chart)}, only in values.yaml {sorted(own_chart - own_compose)}")
+    for key in sorted(set(chart_env) & own_compose):
+        if compose_default(env[key]) != chart_env[key]:
+            problems.append(f"{name}: {key} defaults to {compose_default(env[key])!r} in compose but {chart_env[key]!r} in values.yaml")
     by_default = "full" not in svc.get("profiles", [])
     if bool(chart.get("enabled")) != by_default:
         problems.append(f"{name}: enabled={chart.get('enabled')} in values.yaml but {'started' if by_default else 'gated'} by default in compose")

@@ -30,5 +30,7 @@ put minio-root-password "$(random_hex 24)"
 put pg-superuser "$(random_hex 24)"
 for role in owner "${SERVICES[@]}" cli; do put "pg-$role" "$(random_hex 24)"; done
 for svc in "${SERVICES[@]}"; do put "minio-$svc" "$(random_hex 24)"; done
+# The evaluator's registry API (/models) accepts only this bearer token; give it to whoever operates the registry.
+put registry-api-token "$(random_hex 32)"
 
 echo "secrets in $DIR: $made created, $(($(find "$DIR" -maxdepth 1 -type f | wc -l) - made)) kept"

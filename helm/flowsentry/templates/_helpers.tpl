@@ -97,10 +97,20 @@ PGUSER: {{ required (printf "services.%s.pgUser is required" .name) $svc.pgUser 
 PGPASSWORD_FILE: {{ printf "%s/PGPASSWORD" $root.Values.secretMountPath | quote }}
 MINIO_ACCESS_KEY_FILE: {{ printf "%s/MINIO_ACCESS_KEY" $root.Values.secretMountPath | quote }}
 MINIO_SECRET_KEY_FILE: {{ printf "%s/MINIO_SECRET_KEY" $root.Values.secretMountPath | quote }}
+{{- range $extra := $svc.extraSecrets }}
+{{- range $key := $extra.keys }}
+{{ $key }}_FILE: {{ printf "%s/%s" (include "flowsentry.extraSecretPath" (dict "root" $root "extra" $extra)) $key | quote }}
+{{- end }}
+{{- end }}
 {{- range $key, $value := $svc.env }}
-{{- if regexMatch "(PASSWORD|SECRET_KEY|ACCESS_KEY)$" $key }}
+{{- if regexMatch "(PASSWORD|SECRET_KEY|ACCESS_KEY|TOKEN)$" $key }}
 {{- fail (printf "services.%s.env.%s: credentials belong in the existingSecret, not in values" $.name $key) }}
 {{- end }}
 {{ $key }}: {{ $value | quote }}
 {{- end }}
+{{- end }}
+
+{{/* Where one of a service's extraSecrets is mounted. Call with (dict "root" $ "extra" $extra). */}}
+{{- define "flowsentry.extraSecretPath" -}}
+{{- printf "%s-%s" .root.Values.secretMountPath (required "every extraSecrets entry needs a name" .extra.name) }}
 {{- end }}

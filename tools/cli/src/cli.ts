@@ -2,12 +2,25 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@flowsentry/config';
-import { auditSettingsFromEnv, createAuditDataSource } from '@flowsentry/audit';
+import { auditSettingsFromEnv, createAuditDataSource, ModelRegistry, RegistryError } from '@flowsentry/audit';
 import { ALL_TOPICS, LogicalTopic } from '@flowsentry/contracts';
 import { createKafka, kafkaSettingsFromEnv, TopicAdmin } from '@flowsentry/messaging';
+import { DataSource } from 'typeorm';
+import { parseOrUsage } from './arguments';
+import { modelsApprove } from './commands/models-approve';
+import { modelsList } from './commands/models-list';
+import { modelsReject } from './commands/models-reject';
+import { modelsRollback } from './commands/models-rollback';
+import { modelsShow } from './commands/models-show';
+import { RegistryCommand } from './commands/registry-command';
 import { formatStatus, pipelineStatus } from './commands/status';
 import { replay } from './commands/replay';
 import { ReplayFrom } from './replay-plan';
+import { UsageError } from './usage-error';
+
+const MODELS_COMMANDS: Record<string, RegistryCommand<unknown, unknown>> = Object.fromEntries(
+  [modelsList, modelsShow, modelsApprove, modelsReject, modelsRollback].map((c) => [c.name.split(' ')[1]!, c as RegistryCommand<unknown, unknown>]),
+);
 
 const USAGE = `usage: flowsentry <command> [options]
 
@@ -16,53 +29,92 @@ commands:
       topic sizes, landed batches and events, dead letters by reason, latest run and its trace
   replay --topic T --group G (--earliest | --offset N | --time ISO) [--partition P]
       rewind consumer group G on topic T (stop that service first); reprocessing is idempotent
+  ${modelsList.usage}
+      every version newest first: status, threshold, who decided and why
+  ${modelsShow.usage}
+      versions with threshold, metrics, decisions and eval report; champion history; operator actions
+  ${modelsApprove.usage}
+      make a pending (or approved) version the champion
+  ${modelsReject.usage}
+      reject a version that is not serving
+  ${modelsRollback.usage}
+      re-point the champion to an earlier approved version (default: the newest one older than the champion)
+
+  Registry changes need --reason and record the operator (--actor, default $USER) with channel 'cli'; the
+  evaluator announces every champion move on champion.changed. The models commands need PostgreSQL only.
 
 environment: KAFKA_BROKERS, FLOWSENTRY_TOPIC_PREFIX, PG* (see: bash tools/stack/stack.sh env cli)`;
 
-class UsageError extends Error {}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '-h' || command === '--help') {
+  if (!command || command === '-h' || command === '--help' || (command === 'models' && isHelp(rest))) {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      topic: { type: 'string' },
-      group: { type: 'string' },
-      earliest: { type: 'boolean' },
-      offset: { type: 'string' },
-      time: { type: 'string' },
-      partition: { type: 'string' },
-      'ingest-group': { type: 'string', default: 'flowsentry-ingest' },
-      json: { type: 'boolean' },
-    },
+  if (command === 'models') return runModelsCommand(rest);
+  if (command === 'status' || command === 'replay') return runPipelineCommand(command, rest);
+  throw new UsageError(`unknown command ${command}`);
+}
+
+function isHelp(args: string[]): boolean {
+  return args.includes('-h') || args.includes('--help');
+}
+
+/** Registry commands: arguments are checked before connecting, and only PostgreSQL is opened. */
+async function runModelsCommand([name, ...args]: string[]): Promise<number> {
+  const command = name === undefined ? undefined : MODELS_COMMANDS[name];
+  if (!command) throw new UsageError(`${name === undefined ? 'models needs a command' : `unknown command models ${name}`}: one of ${Object.keys(MODELS_COMMANDS).join(', ')}`);
+  const params = command.parse(args, process.env);
+  return withDatabase(async (db) => {
+    const result = await command.run(new ModelRegistry(db), params);
+    console.log(command.render(result, params));
+    return 0;
   });
+}
+
+async function runPipelineCommand(command: 'status' | 'replay', rest: string[]): Promise<number> {
+  const { values } = parseOrUsage(command, () =>
+    parseArgs({
+      args: rest,
+      options: {
+        topic: { type: 'string' },
+        group: { type: 'string' },
+        earliest: { type: 'boolean' },
+        offset: { type: 'string' },
+        time: { type: 'string' },
+        partition: { type: 'string' },
+        'ingest-group': { type: 'string', default: 'flowsentry-ingest' },
+        json: { type: 'boolean' },
+      },
+    }),
+  );
   const settings = kafkaSettingsFromEnv('flowsentry-cli');
   const kafka = createKafka(settings);
   const admin = new TopicAdmin(kafka);
-  const db = createAuditDataSource(auditSettingsFromEnv(), 'flowsentry-cli');
-  await db.initialize();
-  try {
-    if (command === 'status') {
+  if (command === 'status') {
+    return withDatabase(async (db) => {
       const status = await pipelineStatus(kafka, admin, db, settings, values['ingest-group']!);
       console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686'));
       return 0;
-    }
-    if (command === 'replay') {
-      const topic = values.topic as LogicalTopic | undefined;
-      if (!topic || !ALL_TOPICS.includes(topic)) throw new UsageError(`--topic must be one of ${ALL_TOPICS.join(', ')}`);
-      if (!values.group) throw new UsageError('--group is required');
-      const from = replayFrom(values);
-      const partition = values.partition === undefined ? undefined : Number(values.partition);
-      const plan = await replay(admin, db, settings, { topic, group: values.group, from, partition, requestedBy: process.env.USER ?? 'cli' });
-      for (const p of plan) console.log(`${values.group} ${topic} partition ${p.partition} -> offset ${p.offset}`);
-      console.log('restart the service to reprocess; outputs are idempotent');
-      return 0;
-    }
-    throw new UsageError(`unknown command ${command}`);
+    });
+  }
+  const topic = values.topic as LogicalTopic | undefined;
+  if (!topic || !ALL_TOPICS.includes(topic)) throw new UsageError(`--topic must be one of ${ALL_TOPICS.join(', ')}`);
+  if (!values.group) throw new UsageError('--group is required');
+  const request = { topic, group: values.group, from: replayFrom(values), partition: values.partition === undefined ? undefined : Number(values.partition), requestedBy: process.env.USER ?? 'cli' };
+  return withDatabase(async (db) => {
+    const plan = await replay(admin, db, settings, request);
+    for (const p of plan) console.log(`${request.group} ${topic} partition ${p.partition} -> offset ${p.offset}`);
+    console.log('restart the service to reprocess; outputs are idempotent');
+    return 0;
+  });
+}
+
+async function withDatabase(work: (db: DataSource) => Promise<number>): Promise<number> {
+  const db = createAuditDataSource(auditSettingsFromEnv(), 'flowsentry-cli');
+  await db.initialize();
+  try {
+    return await work(db);
   } finally {
     await db.destroy();
   }
@@ -85,7 +137,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof UsageError) console.error(`flowsentry: ${err.message}\n\n${USAGE}`);
-    else if (err instanceof ConfigError) console.error(`flowsentry: ${err.message}`);
+    // A registry refusal (wrong state, unknown version) needs only its reason: a refused change is
+    // already in registry_actions, written by the registry itself.
+    else if (err instanceof RegistryError || err instanceof ConfigError) console.error(`flowsentry: ${err.message}`);
     else console.error(`flowsentry: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(err instanceof UsageError ? 2 : 1);
   },

@@ -36,6 +36,11 @@ env_lines() {
     OTEL_EXPORTER_OTLP_ENDPOINT "http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
     JAEGER_QUERY_URL "$JAEGER_QUERY_URL"
   )
+  # The evaluator serves the registry API behind a bearer token; operators read it from the same file.
+  if [[ $svc == evaluator ]]; then
+    secret registry-api-token >/dev/null
+    kv+=(REGISTRY_API_TOKEN_FILE "$SECRET_DIR/registry-api-token")
+  fi
   local i
   for ((i = 0; i < ${#kv[@]}; i += 2)); do
     # Values are hex secrets, names and URLs; quoting keeps an empty prefix a valid shell and dotenv line.

@@ -146,8 +146,9 @@ export class ModelRegistry {
   }
 
   /**
-   * Re-points the champion to an earlier approved version: `to`, or by default the most recently
-   * approved version that is not the champion. The version it leaves is archived.
+   * Re-points the champion to an earlier approved version: `to`, or by default the newest approved
+   * version older than the champion (never one newer: after rolling v3 back to v2, a second rollback
+   * goes on to v1 rather than back to the v3 just taken out). The version it leaves is archived.
    */
   rollback(request: OperatorRequest & { to?: string }): Promise<AliasMove> {
     return this.operate('rollback', request, request.to ?? null, async (em) => {
@@ -177,11 +178,14 @@ export class ModelRegistry {
     });
   }
 
-  /** Alias moves not yet announced on Kafka, oldest first, locked so two announcers never send the same move at once. */
-  async unannounced(em: EntityManager, limit: number): Promise<ModelAliasChange[]> {
-    return em
-      .createQueryBuilder(ModelAliasChange, 'h')
-      .where('h.announced_at IS NULL')
+  /**
+   * Alias moves not yet announced on Kafka, oldest first, locked so two announcers never send the same move at once.
+   * `modelNamePrefix` limits them to model names starting with it (isolated environments sharing one database).
+   */
+  async unannounced(em: EntityManager, limit: number, modelNamePrefix = ''): Promise<ModelAliasChange[]> {
+    const query = em.createQueryBuilder(ModelAliasChange, 'h').where('h.announced_at IS NULL');
+    if (modelNamePrefix) query.andWhere('starts_with(h.model_name, :prefix)', { prefix: modelNamePrefix });
+    return query
       .orderBy('h.id', 'ASC')
       .limit(limit)
       .setLock('pessimistic_write')
@@ -231,14 +235,10 @@ export class ModelRegistry {
     return { modelName, from, to: version, change };
   }
 
-  /** The most recently approved version other than the champion that may serve again. */
+  /** The newest version older than the champion that was approved and may serve again. */
   private async rollbackTarget(em: EntityManager, modelName: string, champion: string): Promise<ModelVersion | null> {
     const candidates = await em.find(ModelVersion, { where: { modelName, status: In(['approved', 'archived']) } });
-    return (
-      candidates
-        .filter((v) => v.version !== champion && v.approvedAt)
-        .sort((a, b) => b.approvedAt!.getTime() - a.approvedAt!.getTime() || Number(b.version) - Number(a.version))[0] ?? null
-    );
+    return candidates.filter((v) => Number(v.version) < Number(champion) && v.approvedAt).sort((a, b) => Number(b.version) - Number(a.version))[0] ?? null;
   }
 
   private async require(em: EntityManager, modelName: string, version: string): Promise<ModelVersion> {

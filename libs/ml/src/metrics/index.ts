@@ -4,3 +4,7 @@ export * from './average-precision';
 export * from './precision-at-k';
 export * from './threshold';
 export * from './score-summary';
+export * from './precision-recall-curve';
+export * from './rank-correlation';
+export * from './top-k-overlap';
+export * from './ranking-summary';

@@ -1,0 +1,69 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConnectionsModule, READINESS, ServiceConnections } from '@flowsentry/runtime';
+import { Logger, LOGGER, TelemetryModule } from '@flowsentry/telemetry';
+import { PostgresDatasetCatalog } from './dataset-catalog';
+import { DriftDetectedHandler } from './drift-detected.handler';
+import { ModelTrainer } from './model-trainer';
+import { SilverReadyConsumer } from './silver-ready.consumer';
+import { SilverReadyHandler } from './silver-ready.handler';
+import { RegistryTrainedModels } from './trained-models';
+import { TrainerConfig } from './trainer.config';
+import { TrainerState } from './trainer-state';
+import { PostgresTrainingRequests } from './training-requests';
+import { TrainingTrigger } from './training-trigger';
+
+const TRAINER_STATE = 'trainer.state';
+
+@Module({})
+export class AppModule {
+  static register(config: TrainerConfig): DynamicModule {
+    const connections = ConnectionsModule.register(config, { bucket: 'models', table: 'training_datasets' });
+    const trigger = new TrainingTrigger({
+      minRows: config.TRAINER_MIN_ROWS,
+      retrainMinRows: config.TRAINER_RETRAIN_MIN_ROWS,
+      scheduleMs: config.TRAINER_SCHEDULE_MS,
+      windowRows: config.TRAINER_WINDOW_ROWS,
+      windowMs: config.TRAINER_WINDOW_MS,
+      holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
+    });
+    const forest = {
+      seed: config.TRAINER_SEED,
+      trees: config.TRAINER_TREES,
+      maxSamples: config.TRAINER_MAX_SAMPLES,
+      alertRate: config.TRAINER_ALERT_RATE,
+      excludeLabelled: config.TRAINER_EXCLUDE_LABELLED,
+    };
+    const modelName = config.TRAINER_MODEL_NAME;
+    return {
+      module: AppModule,
+      imports: [TelemetryModule.forService({ service: 'trainer', readiness: READINESS, imports: [connections] }), connections],
+      providers: [
+        {
+          provide: TRAINER_STATE,
+          inject: [ServiceConnections],
+          useFactory: (c: ServiceConnections): TrainerState => ({
+            catalog: new PostgresDatasetCatalog(c.db, PostgresDatasetCatalog.scopeOf(config.kafka.topicPrefix)),
+            requests: new PostgresTrainingRequests(c.db),
+            models: new RegistryTrainedModels(c.db),
+          }),
+        },
+        {
+          provide: ModelTrainer,
+          inject: [ServiceConnections, TRAINER_STATE, LOGGER],
+          useFactory: (c: ServiceConnections, state: TrainerState, log: Logger) => new ModelTrainer({ objects: c.store, models: state.models, log }, { modelName, forest }),
+        },
+        {
+          provide: SilverReadyHandler,
+          inject: [TRAINER_STATE, ModelTrainer],
+          useFactory: (state: TrainerState, trainer: ModelTrainer) => new SilverReadyHandler(state, trigger, trainer, modelName),
+        },
+        {
+          provide: DriftDetectedHandler,
+          inject: [TRAINER_STATE, ModelTrainer],
+          useFactory: (state: TrainerState, trainer: ModelTrainer) => new DriftDetectedHandler(state, trigger, trainer, modelName),
+        },
+        SilverReadyConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { exportOnnx } from '@flowsentry/ml';
+import { formatRef, modelRefs, sha256Hex } from '@flowsentry/storage';
+import { CatalogDataset } from './dataset-catalog';
+import { ForestSettings, TrainedForest } from './model-training';
+import { TrainingTriggerName } from './training-trigger';
+
+export const MODEL_CARD_FORMAT = 'flowsentry.model.json/1';
+
+/** Everything about a model that is not the forest itself: who it is and what it came from. */
+export interface ModelIdentity {
+  modelName: string;
+  version: string;
+  featureVersion: string;
+  training: readonly CatalogDataset[];
+  holdout: readonly CatalogDataset[];
+  settings: ForestSettings;
+  /** The triggering event's CloudEvent `time`: a replay of that event names the same instant. */
+  trainedAt: string;
+  trigger: { type: TrainingTriggerName; eventId: string; regimeSince?: number };
+}
+
+export interface ModelPackage {
+  onnx: Buffer;
+  onnxSha256: string;
+  card: Buffer;
+  /** Alert threshold on the anomaly score (−score_samples): −offset. */
+  threshold: number;
+}
+
+/**
+ * model.onnx and model.json of a trained forest. Neither holds a wall-clock time or a duration
+ * (measured durations go to model.trained's trainMetrics and the registry's metrics only), so the
+ * same datasets, seed, settings and version (and for model.json the same triggering event) give
+ * byte-identical objects: what write-once storage and a retrain's reproducibility both rely on.
+ */
+export function packageModel(trained: TrainedForest, id: ModelIdentity): ModelPackage {
+  const refs = modelRefs(id.modelName, id.version);
+  const datasets = (list: readonly CatalogDataset[]) => list.map((d) => ({ key: d.silverKey, sha256: d.sha256, rows: d.rows }));
+  const onnx = Buffer.from(
+    exportOnnx(trained.forest, trained.spec, {
+      modelName: id.modelName,
+      modelVersion: id.version,
+      lineage: { featuresSchemaVersion: id.featureVersion, excludeLabelled: id.settings.excludeLabelled, trainingDatasets: datasets(id.training), holdoutDatasets: datasets(id.holdout) },
+    }),
+  );
+  const onnxSha256 = sha256Hex(onnx);
+  const threshold = -trained.forest.offset;
+  const span = (list: readonly CatalogDataset[]) => ({
+    from: new Date(Math.min(...list.map((d) => d.minEventTime))).toISOString(),
+    to: new Date(Math.max(...list.map((d) => d.maxEventTime))).toISOString(),
+  });
+  const card = {
+    format: MODEL_CARD_FORMAT,
+    modelName: id.modelName,
+    version: id.version,
+    algorithm: 'isolation-forest',
+    onnx: { key: formatRef(refs.onnx), sha256: onnxSha256 },
+    params: trained.forest.params,
+    seed: id.settings.seed,
+    alertRate: id.settings.alertRate,
+    // A flow alerts when its anomaly score −score_samples exceeds this (ONNX decision_function < 0).
+    threshold,
+    offset: trained.forest.offset,
+    featuresSchemaVersion: id.featureVersion,
+    featureNames: trained.featureNames,
+    featureSpec: trained.spec,
+    training: {
+      rows: trained.rows,
+      excludeLabelled: id.settings.excludeLabelled,
+      excludedRows: trained.excluded,
+      window: span(id.training),
+      datasets: datasets(id.training),
+    },
+    holdout: { rows: id.holdout.reduce((n, d) => n + d.rows, 0), window: span(id.holdout), datasets: datasets(id.holdout) },
+    trainedAt: id.trainedAt,
+    trigger: { type: id.trigger.type, eventId: id.trigger.eventId, ...(id.trigger.regimeSince !== undefined ? { regimeSince: new Date(id.trigger.regimeSince).toISOString() } : {}) },
+  };
+  return { onnx, onnxSha256, card: Buffer.from(`${JSON.stringify(card, null, 2)}\n`), threshold };
+}

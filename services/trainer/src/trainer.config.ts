@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ConfigError, env } from '@flowsentry/config';
+import { loadServiceConfig, stepSettingsShape } from '@flowsentry/runtime';
+
+const share = (fallback: number, what: string) =>
+  z.coerce
+    .number()
+    .gt(0, `${what} must be above 0`)
+    .max(0.5, `${what} must be at most 0.5`)
+    .default(fallback);
+
+export const trainerConfigShape = {
+  HOST: env.string('127.0.0.1'),
+  PORT: env.int(8083, 0, 65535),
+  TRAINER_GROUP_ID: env.string('flowsentry-trainer'),
+  /** The registry name the trainer versions; it becomes part of object keys, hence the restricted alphabet. */
+  TRAINER_MODEL_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be lower-case letters, digits, ".", "_" or "-" (it becomes an object key)')
+    .default('network-flows'),
+  /**
+   * Rows of SILVER before the first model. The threshold is a quantile of the training scores:
+   * at the default alert rate, 50,000 rows put 50 training rows above it, so the threshold rests
+   * on a tail of 50 points rather than a handful (at 5,000 rows it would be the 5th most anomalous
+   * row, and move with every retrain). The producer's default 100 flows/s fill it in ~8 minutes.
+   */
+  TRAINER_MIN_ROWS: env.int(50_000, 2),
+  /**
+   * Most recent SILVER rows a model is built from (whole datasets, holdout included). Recent
+   * enough to describe today's traffic, large enough that fill medians and the conn_state
+   * vocabulary are stable and that the 20 % holdout (40,000 rows) gives the evaluator ~40
+   * expected alerts to judge; training it takes seconds and ~0.5 GB at most.
+   */
+  TRAINER_WINDOW_ROWS: env.int(200_000, 2),
+  /** A window by event-time span instead (ms; 0 = use TRAINER_WINDOW_ROWS), for sites whose volume swings by day. */
+  TRAINER_WINDOW_MS: env.int(0, 0),
+  /** Newest share of the window held out for the evaluator: the usual 80/20 split, by time, so the judge sees data from after training. */
+  TRAINER_HOLDOUT_FRACTION: share(0.2, 'TRAINER_HOLDOUT_FRACTION'),
+  /**
+   * Share of flows the model flags: the analyst's alert budget. 1 in 1,000 flows is ~36 alerts an
+   * hour on a 10 flows/s segment, which a small SOC team triages (and which group into far fewer
+   * incidents per source); it is also the lowest rate whose training quantile stays stable at
+   * TRAINER_MIN_ROWS (see there). It is the forest's `contamination`, so the ONNX `label = -1`
+   * is exactly "alert".
+   */
+  TRAINER_ALERT_RATE: share(0.001, 'TRAINER_ALERT_RATE'),
+  /** Fixed so that retraining the same datasets reproduces the same bytes; change it to draw an independent forest. */
+  TRAINER_SEED: env.int(42, 0, 0xffffffff),
+  /** scikit-learn's default: path lengths averaged over 100 trees have converged (Liu et al. 2008, fig. 5). */
+  TRAINER_TREES: env.int(100, 1, 10_000),
+  /** The paper's subsample: small samples isolate anomalies best (less swamping and masking); more rows only grow deeper trees. */
+  TRAINER_MAX_SAMPLES: env.int(256, 2, 1_000_000),
+  /** Production traffic has no labels; `true` leaves labelled attack rows out of training, for experiments on producer data. */
+  TRAINER_EXCLUDE_LABELLED: env.bool(false),
+  /** Rows of the new regime a drift retrain waits for: no less than the first model had to start from. */
+  TRAINER_RETRAIN_MIN_ROWS: env.int(50_000, 2),
+  /**
+   * Retrain when the newest data is this much event time past the newest model's window (ms; 0 =
+   * off). Off by default: drift is the reason to retrain; a schedule retrains blindly.
+   */
+  TRAINER_SCHEDULE_MS: env.int(0, 0),
+  ...stepSettingsShape,
+};
+
+export type TrainerConfig = ReturnType<typeof loadTrainerConfig>;
+
+export function loadTrainerConfig(source: Record<string, string | undefined> = process.env) {
+  const config = loadServiceConfig('trainer', trainerConfigShape, source);
+  // A row window smaller than a trigger threshold would fire on rows it then cannot hold.
+  const problems: string[] = [];
+  if (config.TRAINER_WINDOW_MS === 0 && config.TRAINER_WINDOW_ROWS < config.TRAINER_MIN_ROWS) problems.push('TRAINER_WINDOW_ROWS: must be at least TRAINER_MIN_ROWS');
+  if (config.TRAINER_WINDOW_MS === 0 && config.TRAINER_WINDOW_ROWS < config.TRAINER_RETRAIN_MIN_ROWS) problems.push('TRAINER_WINDOW_ROWS: must be at least TRAINER_RETRAIN_MIN_ROWS');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

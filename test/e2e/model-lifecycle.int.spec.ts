@@ -1,0 +1,163 @@
+import { Artifact, LineageEdge, ModelAliasChange, ModelVersion, RegistryAction, StepRecord } from '@flowsentry/audit';
+import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
+import { readTopic } from '@flowsentry/messaging';
+import { parseRef, sha256Hex } from '@flowsentry/storage';
+import { eventually } from '../support/eventually';
+import { PipelineFixture } from '../support/pipeline-fixture';
+import { RunningService, startService } from '../support/service-process';
+import { runCli, runTrafficProducer } from '../support/tools';
+
+type EvalDone = PipelineEventOf<typeof Topics.evalDone>;
+type ChampionChanged = PipelineEventOf<typeof Topics.championChanged>;
+type ModelTrained = PipelineEventOf<typeof Topics.modelTrained>;
+
+/**
+ * The model lifecycle of issue #8 on the real stack, with ingest, transform, trainer and evaluator
+ * as separate OS processes fed by the traffic producer: no step of the first model needs a person;
+ * in manual mode every change of champion is a person's, through the CLI, and audited.
+ */
+describe('model lifecycle: producer traffic to a champion (ingest, transform, trainer, evaluator as processes)', () => {
+  let fx: PipelineFixture;
+  const running: RunningService[] = [];
+  let model: string;
+
+  beforeEach(async () => {
+    fx = new PipelineFixture();
+    await fx.setUp(3);
+    model = `${fx.prefix}-flows`;
+  });
+  afterEach(async () => {
+    for (const service of running.splice(0)) {
+      service.kill('SIGKILL');
+      await service.exited;
+    }
+    await fx.tearDown();
+  });
+
+  const startPipeline = async (evaluatorEnv: Record<string, string>) => {
+    const env = (name: string, extra: Record<string, string>) => fx.serviceEnv(name, extra);
+    running.push(await startService('ingest', env('ingest', { INGEST_BATCH_MAX_EVENTS: '2000', INGEST_BATCH_MAX_WAIT_MS: '300' })));
+    running.push(await startService('transform', env('transform', {})));
+    running.push(
+      await startService(
+        'trainer',
+        env('trainer', { TRAINER_MODEL_NAME: model, TRAINER_MIN_ROWS: '20000', TRAINER_WINDOW_ROWS: '20000', TRAINER_RETRAIN_MIN_ROWS: '10000', TRAINER_TREES: '50' }),
+      ),
+    );
+    running.push(await startService('evaluator', env('evaluator', { EVALUATOR_ANNOUNCE_INTERVAL_MS: '250', EVALUATOR_ANNOUNCE_MODEL_PREFIX: fx.prefix, REGISTRY_API_TOKEN: 'e2e-token-0123456789', ...evaluatorEnv })));
+  };
+  const produce = (count: number, seed: string, start: string) =>
+    runTrafficProducer(fx.prefix, ['--count', String(count), '--rate', '2000', '--time-scale', '240', '--fast', '--seed', seed, '--start', start, '--attacks', 'all']);
+
+  const version = (v: string) => fx.db.getRepository(ModelVersion).findOneOrFail({ where: { modelName: model, version: v } });
+  const champion = async () => (await fx.db.query(`SELECT version FROM model_aliases WHERE model_name = $1 AND alias = 'champion'`, [model]))[0]?.version as string | undefined;
+  const statusOf = async (v: string) => (await fx.db.getRepository(ModelVersion).findOne({ where: { modelName: model, version: v } }))?.status;
+  const events = async <T>(topic: string, count: number): Promise<T[]> =>
+    (await readTopic(fx.kafka, fx.topic(topic as never), { count, timeoutMs: 20_000 })).map((m) => JSON.parse(m.value!.toString()) as T).filter((e) => (e as { data: { modelName: string } }).data.modelName === model);
+
+  it('trains, evaluates and promotes a first model with no manual step; registry, MODELS and EVAL objects and audit rows agree', async () => {
+    await startPipeline({ EVALUATOR_POLICY: 'auto' });
+    await produce(24_000, 'lifecycle-auto', '2026-11-02T08:00:00Z');
+
+    await eventually(async () => (await champion()) === '1', 'version 1 to become the champion with no manual step', 240_000, 1000);
+    const v1 = await version('1');
+    expect(v1.status).toBe('champion');
+
+    // MODELS: the objects the registry names exist and hash to what it recorded.
+    const onnx = await fx.store.get(parseRef(v1.onnxRef));
+    expect(sha256Hex(onnx)).toBe(v1.sha256);
+    const metadata = JSON.parse((await fx.store.get(parseRef(v1.metadataRef!))).toString());
+    expect(metadata.threshold).toBeCloseTo(v1.threshold!, 12);
+
+    // EVAL: report.json and the self-contained report.html, named in the registry and the audit trail.
+    const report = JSON.parse((await fx.store.get(parseRef(v1.evalRef!))).toString());
+    expect(JSON.stringify(report)).toContain('approved');
+    const html = (await fx.store.get(parseRef(v1.evalRef!.replace(/report\.json$/, 'report.html')))).toString();
+    expect(html).toMatch(/<svg/);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/);
+
+    const artifacts = await fx.db.getRepository(Artifact).find({ where: [{ ref: v1.onnxRef }, { ref: v1.metadataRef! }, { ref: v1.evalRef! }] });
+    expect(new Map(artifacts.map((a) => [a.ref, a.sha256])).get(v1.onnxRef)).toBe(v1.sha256);
+    expect(artifacts).toHaveLength(3);
+
+    // Lineage: the model comes from the SILVER objects it was trained on, the evaluation from the model.
+    const [trained] = await events<ModelTrained>(Topics.modelTrained, 10);
+    expect(trained!.data.version).toBe('1');
+    const parents = await fx.db.getRepository(LineageEdge).find({ where: { childRef: v1.onnxRef } });
+    expect(parents.map((e) => e.parentRef).sort()).toEqual(expect.arrayContaining(trained!.data.trainingDatasets.map((d) => d.key)));
+    expect(await fx.db.getRepository(LineageEdge).count({ where: { parentRef: v1.onnxRef, childRef: v1.evalRef! } })).toBe(1);
+
+    // Audit: one training and one evaluation step, both succeeded.
+    const steps = await fx.db.getRepository(StepRecord).find({ where: [{ service: 'trainer', step: 'training', status: 'succeeded' }, { service: 'evaluator', step: 'evaluation', status: 'succeeded' }] });
+    const mine = steps.filter((s) => JSON.stringify(s.details).includes(model) || s.inputRef.includes(model));
+    expect(mine.map((s) => s.step).sort()).toEqual(['evaluation', 'training']);
+
+    // Kafka: eval.done says approved and promoted; champion.changed announces the move, once, from the outbox.
+    const [done] = await events<EvalDone>(Topics.evalDone, 10);
+    expect(done!.data).toMatchObject({ version: '1', decision: 'approved', promoted: true, evalKey: v1.evalRef });
+    const changes = await eventually(async () => {
+      const seen = await events<ChampionChanged>(Topics.championChanged, 10);
+      return seen.length > 0 && seen;
+    }, 'champion.changed for version 1');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.data).toMatchObject({ version: '1', previousVersion: null, change: 'promotion', onnxKey: v1.onnxRef, sha256: v1.sha256 });
+    const history = await fx.db.getRepository(ModelAliasChange).find({ where: { modelName: model } });
+    expect(history).toHaveLength(1);
+    expect(history[0]!.announcedAt).not.toBeNull();
+  });
+
+  it('manual mode: a trained model waits as pending; approve through the CLI promotes it, rollback re-points the champion, each audited with who and why', async () => {
+    await startPipeline({ EVALUATOR_POLICY: 'manual' });
+    await produce(24_000, 'lifecycle-manual', '2026-11-02T08:00:00Z');
+    await eventually(async () => (await statusOf('1')) === 'pending', 'version 1 to wait for a person', 240_000, 1000);
+    expect(await champion()).toBeUndefined();
+
+    await runCli(fx.prefix, ['models', 'approve', model, '1', '--reason', 'first baseline reviewed', '--actor', 'alice']);
+    expect(await champion()).toBe('1');
+
+    // A drift signal for the champion, then new-regime traffic: the trainer retrains once, the new version waits too.
+    const drifted = (await fx.db.query(`SELECT dataset_id FROM training_datasets WHERE dataset_id LIKE $1 ORDER BY max_event_time DESC LIMIT 1`, [`${fx.prefix}.%`]))[0].dataset_id as string;
+    const drift = buildEvent(Topics.driftDetected, {
+      id: deterministicId('e2e-drift', model),
+      service: 'monitor',
+      subject: model,
+      data: { modelName: model, championVersion: '1', datasetId: drifted, reportKey: `monitor/${model}/drift.json`, severity: 'high', driftedFeatures: [], reason: 'e2e drift signal' },
+    });
+    await fx.producer.emit(Topics.driftDetected, model, drift, 'e2e-drift');
+    await produce(12_000, 'lifecycle-manual-2', '2026-11-03T08:00:00Z');
+    await eventually(async () => (await statusOf('2')) === 'pending', 'the retrained version 2 to wait for a person', 240_000, 1000);
+
+    await runCli(fx.prefix, ['models', 'approve', model, '2', '--reason', 'retrained on the new regime', '--actor', 'bob']);
+    expect(await champion()).toBe('2');
+    expect(await statusOf('1')).toBe('archived');
+
+    const out = await runCli(fx.prefix, ['models', 'rollback', model, '--reason', 'v2 floods the SOC', '--actor', 'carol']);
+    expect(out).toContain('1');
+    expect(await champion()).toBe('1');
+    expect(await statusOf('2')).toBe('archived');
+
+    const actions = await fx.db.getRepository(RegistryAction).find({ where: { modelName: model }, order: { id: 'ASC' } });
+    expect(actions.map((a) => [a.action, a.actor, a.reason, a.channel, a.outcome])).toEqual([
+      ['approve', 'alice', 'first baseline reviewed', 'cli', 'applied'],
+      ['approve', 'bob', 'retrained on the new regime', 'cli', 'applied'],
+      ['rollback', 'carol', 'v2 floods the SOC', 'cli', 'applied'],
+    ]);
+    const history = await fx.db.getRepository(ModelAliasChange).find({ where: { modelName: model }, order: { id: 'ASC' } });
+    expect(history.map((h) => [h.change, h.fromVersion, h.toVersion, h.actor])).toEqual([
+      ['approval', null, '1', 'alice'],
+      ['approval', '1', '2', 'bob'],
+      ['rollback', '2', '1', 'carol'],
+    ]);
+    // Every move reaches Kafka for the monitor, in order, whoever made it.
+    const changes = await eventually(async () => {
+      const seen = await events<ChampionChanged>(Topics.championChanged, 20);
+      return seen.length >= 3 && seen;
+    }, 'three champion.changed announcements');
+    expect(changes.map((c) => [c.data.change, c.data.version])).toEqual([
+      ['approval', '1'],
+      ['approval', '2'],
+      ['rollback', '1'],
+    ]);
+    expect(await fx.db.getRepository(ModelVersion).count({ where: { modelName: model } })).toBe(2);
+  });
+});
