@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -9,7 +9,7 @@ const TEN_MINUTES = 10 * 60 * 1000;
 const repoRoot = join(__dirname, '..', '..');
 const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'];
 /** The services that exist in code, started by default by compose and the chart. */
-const BUILT = ['ingest', 'transform', 'trainer', 'evaluator'];
+const BUILT = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'];
 
 interface Run {
   code: number;
@@ -75,7 +75,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
   });
 
-  it('deploys ingest, transform, trainer and evaluator by default and all five services when enabled', () => {
+  it('deploys all five services by default and with every service enabled', () => {
     const deployments = (set: string) => renderedDocs(outDir, set).filter((d) => kindOf(d) === 'Deployment').map(componentOf).sort();
     expect(deployments('default')).toEqual([...BUILT].sort());
     expect(deployments('all-services')).toEqual([...SERVICES].sort());
@@ -153,15 +153,56 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(service).toMatch(/app\.kubernetes\.io\/component: evaluator/);
   });
 
-  it('refuses to render a token set inline in values instead of a Secret', async () => {
+  it('configures the monitor with its own role, its settings and, only when a Secret is named, the alert webhook URL as a file', () => {
+    const config = rendered('ConfigMap', 'monitor');
+    expect(config).toContain('PORT: "8085"');
+    expect(config).toContain('PGUSER: "flowsentry_monitor"');
+    expect(config).toMatch(/MINIO_SECRET_KEY_FILE: "\/var\/run\/secrets\/flowsentry\/MINIO_SECRET_KEY"/);
+    for (const setting of ['MONITOR_GROUP_ID: "flowsentry-monitor"', 'MONITOR_MODEL_NAME: "network-flows"', 'MONITOR_VIOLATION_ALERT_MIN: "1"', 'MONITOR_ALERT_DEDUP_MS: "600000"', 'MONITOR_WEBHOOK_TIMEOUT_MS: "5000"', 'MONITOR_WEBHOOK_MAX_ATTEMPTS: "6"', 'MONITOR_ALERT_QUEUE_MAX: "100"']) {
+      expect(config).toContain(setting);
+    }
+    // No webhook Secret named (the default): nothing mounted, no _FILE pointing at a missing file; alerts are logged.
+    expect(config).not.toContain('MONITOR_WEBHOOK_URL');
+    const deployment = rendered('Deployment', 'monitor');
+    expect(deployment).toMatch(/secretName: flowsentry-monitor$/m);
+    expect(deployment).not.toContain('alert-webhook');
+    expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/health\/ready/);
+    expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/health\/live/);
+    expect(Number(/terminationGracePeriodSeconds: (\d+)/.exec(deployment)?.[1])).toBeGreaterThanOrEqual(60);
+    expect(rendered('Service', 'monitor')).toMatch(/port: 8085\n\s+targetPort: http/);
+
+    const withWebhook = (kind: string) => renderedDocs(outDir, 'all-services').find((d) => kindOf(d) === kind && componentOf(d) === 'monitor')!;
+    expect(withWebhook('ConfigMap')).toContain('MONITOR_WEBHOOK_URL_FILE: "/var/run/secrets/flowsentry-alert-webhook/MONITOR_WEBHOOK_URL"');
+    expect(withWebhook('Deployment')).toMatch(/- name: secret-alert-webhook\n\s+mountPath: \/var\/run\/secrets\/flowsentry-alert-webhook\n\s+readOnly: true/);
+    expect(withWebhook('Deployment')).toMatch(/secretName: flowsentry-monitor-webhook\n\s+defaultMode: 0440\n\s+items:\n\s+- key: MONITOR_WEBHOOK_URL\n\s+path: MONITOR_WEBHOOK_URL/);
+  });
+
+  const helmTemplate = (...args: string[]) => {
     const helm = join(process.env.FLOWSENTRY_CACHE ?? join(homedir(), '.cache', 'flowsentry'), 'bin', 'helm');
-    const result = await new Promise<Run>((resolve) =>
-      execFile(helm, ['template', 'flowsentry', join(repoRoot, 'helm/flowsentry'), '--kube-version', '1.33', '--set', 'services.evaluator.env.REGISTRY_API_TOKEN=abc'], (err, stdout, stderr) =>
+    return new Promise<Run>((resolve) =>
+      execFile(helm, ['template', 'flowsentry', join(repoRoot, 'helm/flowsentry'), '--kube-version', '1.33', ...args], (err, stdout, stderr) =>
         resolve({ code: err ? 1 : 0, output: `${stdout}${stderr}` }),
       ),
     );
+  };
+
+  it('refuses to render a token set inline in values instead of a Secret', async () => {
+    const result = await helmTemplate('--set', 'services.evaluator.env.REGISTRY_API_TOKEN=abc');
     expect(result.code).toBe(1);
     expect(result.output).toContain('services.evaluator.env.REGISTRY_API_TOKEN: credentials belong in the existingSecret, not in values');
+  });
+
+  it('refuses to render the alert webhook URL (it carries a token) set inline in values', async () => {
+    const result = await helmTemplate('--set', 'services.monitor.env.MONITOR_WEBHOOK_URL=https://hooks.example.org/services/T0/B0/secret');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('services.monitor.env.MONITOR_WEBHOOK_URL: credentials belong in the existingSecret, not in values');
+    expect(result.output).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('still requires the Secret of an extraSecrets entry that is not optional', async () => {
+    const result = await helmTemplate('--set', 'services.evaluator.extraSecrets[0].name=registry-api', '--set', 'services.evaluator.extraSecrets[0].existingSecret=', '--set', 'services.evaluator.extraSecrets[0].keys[0]=REGISTRY_API_TOKEN');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('services.evaluator.extraSecrets[registry-api].existingSecret is required');
   });
 
   it('applies migrations in a pre-install/pre-upgrade hook as the schema owner', () => {
@@ -176,7 +217,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
       const docs = renderedDocs(outDir, valuesSet);
       expect(docs.map(kindOf)).not.toContain('Secret');
       const configData = docs.filter((d) => kindOf(d) === 'ConfigMap').join('\n');
-      const credentialKeys = configData.match(/^\s+\w*(PASSWORD|SECRET|ACCESS_KEY|TOKEN)\w*:/gm) ?? [];
+      const credentialKeys = configData.match(/^\s+\w*(PASSWORD|SECRET|ACCESS_KEY|TOKEN|WEBHOOK_URL)\w*:/gm) ?? [];
       expect(credentialKeys.length).toBeGreaterThan(0);
       for (const key of credentialKeys) expect(key.trim()).toMatch(/_FILE:$/);
       for (const doc of docs.filter((d) => kindOf(d) === 'Deployment')) expect(doc).toMatch(/secret:\n\s+secretName: flowsentry-\w+/);
@@ -185,7 +226,10 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
 
   it('keeps generated compose credentials out of every deploy file', () => {
     const secretsDir = join(outDir, 'compose-secrets');
-    const values = readdirSync(secretsDir).map((name) => readFileSync(join(secretsDir, name), 'utf8'));
+    // The webhook URL is the operator's to write in; make-secrets.sh leaves that file empty.
+    const values = readdirSync(secretsDir)
+      .filter((name) => name !== 'monitor-webhook-url')
+      .map((name) => readFileSync(join(secretsDir, name), 'utf8'));
     expect(values.length).toBeGreaterThanOrEqual(15);
     const deployText = [
       readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'),
@@ -196,6 +240,21 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     for (const value of values) {
       expect(value.length).toBeGreaterThanOrEqual(16);
       expect(deployText).not.toContain(value);
+    }
+  });
+
+  it("leaves the monitor's webhook URL to the operator: make-secrets.sh starts it empty and keeps what was written into it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowsentry-secrets-'));
+    try {
+      const makeSecrets = () => execFileSync('bash', [join(repoRoot, 'tools/compose/make-secrets.sh')], { env: { ...process.env, FLOWSENTRY_SECRETS_DIR: join(dir, 's') } });
+      makeSecrets();
+      const file = join(dir, 's', 'monitor-webhook-url');
+      expect(readFileSync(file, 'utf8')).toBe('');
+      writeFileSync(file, 'https://hooks.example.org/services/T0/B0/token\n');
+      makeSecrets();
+      expect(readFileSync(file, 'utf8')).toBe('https://hooks.example.org/services/T0/B0/token\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -216,6 +275,10 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     }
     expect(block('evaluator')).toContain('REGISTRY_API_TOKEN_FILE: /run/secrets/registry_api_token');
     expect(block('evaluator')).toContain('secrets: [minio_evaluator, pg_evaluator, registry_api_token]');
+    expect(block('monitor')).toContain('PORT: "8085"');
+    expect(block('monitor')).toContain('MONITOR_WEBHOOK_URL_FILE: /run/secrets/monitor_webhook_url');
+    expect(block('monitor')).toContain('secrets: [minio_monitor, pg_monitor, monitor_webhook_url]');
+    expect(compose).toMatch(/^  monitor_webhook_url: \{ file: \.\/\.secrets\/monitor-webhook-url \}$/m);
     // The operator CLI runs on demand (profile "cli") as flowsentry_cli, with that role's password only.
     expect(block('cli')).toContain('profiles: ["cli"]');
     expect(block('cli')).toContain('entrypoint: ["node", "tools/cli/dist/cli.js"]');

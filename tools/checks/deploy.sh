@@ -6,7 +6,8 @@
 #                       targets, declared secrets, secret files that make-secrets.sh really writes,
 #                       services not yet in the tree kept behind the "full" profile, each service on
 #                       its own MinIO user and PostgreSQL role (and the evaluator on the registry API
-#                       token), every service setting one that the service's config declares
+#                       token, the monitor on its webhook URL), every service setting one that the
+#                       service's config declares (shapes it spreads in included)
 #   MinIO policies      tools/compose/init-minio.sh and tools/stack/lib/minio.sh grant the same rights,
 #                       BRIEF §6's read/write matrix, and no delete
 #   chart vs compose    same ports, roles, service settings and their defaults, extra secrets, and
@@ -117,8 +118,13 @@ compose_path, secrets_dir, root, *flowsentry = sys.argv[1:]
 doc = YAML(typ="safe").load(open(compose_path))
 services, secrets = doc["services"], doc.get("secrets", {})
 # Secrets a service holds beside its own MinIO and PostgreSQL credentials, and the variable naming each file.
-EXTRA_SECRETS = {"evaluator": {"registry_api_token": "REGISTRY_API_TOKEN_FILE"}}
+EXTRA_SECRETS = {"evaluator": {"registry_api_token": "REGISTRY_API_TOKEN_FILE"},
+                 "monitor": {"monitor_webhook_url": "MONITOR_WEBHOOK_URL_FILE"}}
 SETTING = re.compile(r"^(INGEST|TRANSFORM|TRAINER|EVALUATOR|MONITOR|STEP|REGISTRY)_")
+# Setting shapes a service config spreads in (`...name`), and the file that declares each.
+SPREAD_SHAPES = {"stepSettingsShape": "libs/runtime/src/step/step-settings.ts",
+                 "alertSettingsShape": "services/monitor/src/alerts/alert-settings.ts"}
+KEY = re.compile(r"^\s+([A-Z][A-Z0-9_]+):", re.M)
 
 
 def declared_settings(name):
@@ -127,9 +133,12 @@ def declared_settings(name):
     if not os.path.isfile(path):
         return None
     text = open(path).read()
-    keys = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+):", text, re.M))
-    if "...stepSettingsShape" in text:
-        keys |= set(re.findall(r"^\s+(STEP_[A-Z0-9_]+):", open(os.path.join(root, "libs/runtime/src/step/step-settings.ts")).read(), re.M))
+    keys = set(KEY.findall(text))
+    for shape in re.findall(r"^\s+\.\.\.(\w+Shape)\b", text, re.M):
+        if shape not in SPREAD_SHAPES:
+            problems.append(f"{name}: {name}.config.ts spreads {shape}, which this check cannot read (add it to SPREAD_SHAPES)")
+            continue
+        keys |= set(KEY.findall(open(os.path.join(root, SPREAD_SHAPES[shape])).read()))
     return keys
 
 
@@ -147,7 +156,7 @@ for name, svc in services.items():
             problems.append(f"{name}: uses undeclared secret {s}")
     env = svc.get("environment", {})
     for key, value in (env.items() if isinstance(env, dict) else []):
-        if key.endswith(("PASSWORD", "SECRET_KEY", "TOKEN")):
+        if key.endswith(("PASSWORD", "SECRET_KEY", "TOKEN", "WEBHOOK_URL")):
             problems.append(f"{name}: {key} is set inline; use {key}_FILE and a secret")
 for s, spec in secrets.items():
     path = spec.get("file", "")

@@ -32,5 +32,12 @@ for role in owner "${SERVICES[@]}" cli; do put "pg-$role" "$(random_hex 24)"; do
 for svc in "${SERVICES[@]}"; do put "minio-$svc" "$(random_hex 24)"; done
 # The evaluator's registry API (/models) accepts only this bearer token; give it to whoever operates the registry.
 put registry-api-token "$(random_hex 32)"
+# The monitor's alert webhook is the operator's to give, not a random value: the file starts empty (alerts are
+# then only logged) and is never touched again, so a URL written into it survives later runs.
+if [[ ! -e $DIR/monitor-webhook-url ]]; then
+  : >"$DIR/monitor-webhook-url"
+  chmod 644 "$DIR/monitor-webhook-url"
+  made=$((made + 1))
+fi
 
 echo "secrets in $DIR: $made created, $(($(find "$DIR" -maxdepth 1 -type f | wc -l) - made)) kept"

@@ -98,12 +98,14 @@ PGPASSWORD_FILE: {{ printf "%s/PGPASSWORD" $root.Values.secretMountPath | quote 
 MINIO_ACCESS_KEY_FILE: {{ printf "%s/MINIO_ACCESS_KEY" $root.Values.secretMountPath | quote }}
 MINIO_SECRET_KEY_FILE: {{ printf "%s/MINIO_SECRET_KEY" $root.Values.secretMountPath | quote }}
 {{- range $extra := $svc.extraSecrets }}
+{{- if include "flowsentry.extraSecretInUse" $extra }}
 {{- range $key := $extra.keys }}
 {{ $key }}_FILE: {{ printf "%s/%s" (include "flowsentry.extraSecretPath" (dict "root" $root "extra" $extra)) $key | quote }}
 {{- end }}
 {{- end }}
+{{- end }}
 {{- range $key, $value := $svc.env }}
-{{- if regexMatch "(PASSWORD|SECRET_KEY|ACCESS_KEY|TOKEN)$" $key }}
+{{- if regexMatch "(PASSWORD|SECRET_KEY|ACCESS_KEY|TOKEN|WEBHOOK_URL)$" $key }}
 {{- fail (printf "services.%s.env.%s: credentials belong in the existingSecret, not in values" $.name $key) }}
 {{- end }}
 {{ $key }}: {{ $value | quote }}
@@ -113,4 +115,12 @@ MINIO_SECRET_KEY_FILE: {{ printf "%s/MINIO_SECRET_KEY" $root.Values.secretMountP
 {{/* Where one of a service's extraSecrets is mounted. Call with (dict "root" $ "extra" $extra). */}}
 {{- define "flowsentry.extraSecretPath" -}}
 {{- printf "%s-%s" .root.Values.secretMountPath (required "every extraSecrets entry needs a name" .extra.name) }}
+{{- end }}
+
+{{/*
+Whether one of a service's extraSecrets is mounted: always, unless it is `optional: true` and names no
+Secret (the monitor's alert webhook: without one, alerts are only logged). Non-empty means yes.
+*/}}
+{{- define "flowsentry.extraSecretInUse" -}}
+{{- if or .existingSecret (not .optional) }}true{{ end }}
 {{- end }}

@@ -4,3 +4,4 @@ export * from './onnx';
 export * from './scoring';
 export * from './drift';
 export * from './metrics';
+export * from './explain';
