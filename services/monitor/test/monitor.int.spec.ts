@@ -42,9 +42,9 @@ const INGEST_BATCH = '500';
  * measured runs (docs/MONITOR.md, "Detection on producer traffic"). recall: flows of the type
  * alerted among those scored; precision: alerts on the type among all alerts while its episode ran
  * (what an analyst triaging during the attack sees). Scans and SYN floods sit far above the
- * threshold (measured over four runs: recall 0.999–1.000, precision ≥ 0.998), so 0.95 leaves
+ * threshold (measured over five runs: recall 0.999–1.000, precision ≥ 0.998), so 0.95 leaves
  * room only for a different forest. Brute force sits just under it (its median at the 99.5th
- * percentile of normal scores; measured recall 0.02–0.45 over four runs, 0.96 at a 1 % budget):
+ * percentile of normal scores; measured recall 0.02–0.45 over five runs, 0.96 at a 1 % budget):
  * its recall is the threshold's noise and gets no bar, its precision does (measured 0.96–1.00).
  * Exfiltration and beaconing are not flagged at this budget (0 of 24 each in every run; their
  * medians at the 99.4th and the 60th percentile of normal scores), which the report states instead
