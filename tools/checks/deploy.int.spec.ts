@@ -278,7 +278,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(block('monitor')).toContain('PORT: "8085"');
     expect(block('monitor')).toContain('MONITOR_WEBHOOK_URL_FILE: /run/secrets/monitor_webhook_url');
     expect(block('monitor')).toContain('secrets: [minio_monitor, pg_monitor, monitor_webhook_url]');
-    expect(compose).toMatch(/^  monitor_webhook_url: \{ file: \.\/\.secrets\/monitor-webhook-url \}$/m);
+    expect(compose).toMatch(/^ {2}monitor_webhook_url: \{ file: \.\/\.secrets\/monitor-webhook-url \}$/m);
     // The operator CLI runs on demand (profile "cli") as flowsentry_cli, with that role's password only.
     expect(block('cli')).toContain('profiles: ["cli"]');
     expect(block('cli')).toContain('entrypoint: ["node", "tools/cli/dist/cli.js"]');
