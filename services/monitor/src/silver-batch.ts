@@ -1,5 +1,5 @@
 import { CellValue } from '@flowsentry/ml';
-import { isNotFoundError, ObjectRef, ObjectStore, parseRef, readParquet, sha256Hex, SilverDatasetRef, SilverReadError, SilverRows, SilverValue } from '@flowsentry/storage';
+import { ObjectStore, readParquet, readVerifiedSilver, SilverDatasetRef, SilverRows, SilverValue } from '@flowsentry/storage';
 
 /**
  * Every column of one SILVER object, verified against the sha256 its silver.ready carried.
@@ -10,17 +10,7 @@ import { isNotFoundError, ObjectRef, ObjectStore, parseRef, readParquet, sha256H
  * rows decodes in well under a second either way.
  */
 export async function readSilverBatch(objects: Pick<ObjectStore, 'get'>, dataset: SilverDatasetRef): Promise<SilverRows> {
-  const ref = silverObjectRef(dataset.key);
-  let bytes: Buffer;
-  try {
-    bytes = await objects.get(ref);
-  } catch (err) {
-    if (isNotFoundError(err)) throw new SilverReadError('missing-object', `SILVER object ${dataset.key} does not exist`, { cause: err });
-    throw err;
-  }
-  const actual = sha256Hex(bytes);
-  if (actual !== dataset.sha256) throw new SilverReadError('hash-mismatch', `SILVER object ${dataset.key} has sha256 ${actual}, the event names ${dataset.sha256}`);
-  const table = await readParquet(bytes);
+  const table = await readParquet(await readVerifiedSilver(objects, dataset));
   return {
     rowCount: table.rowCount,
     names: table.columns.map((c) => c.name),
@@ -51,15 +41,4 @@ export function cellValues(values: readonly SilverValue[]): ArrayLike<CellValue>
     else return values.map((x) => (typeof x === 'bigint' ? Number(x) : typeof x === 'boolean' ? String(x) : x));
   }
   return numbers;
-}
-
-function silverObjectRef(key: string): ObjectRef {
-  let ref: ObjectRef;
-  try {
-    ref = parseRef(key);
-  } catch (err) {
-    throw new SilverReadError('bad-object-ref', `not an object reference: ${key}`, { cause: err });
-  }
-  if (ref.layer !== 'silver') throw new SilverReadError('bad-object-ref', `${key} is not in the SILVER layer`);
-  return ref;
 }

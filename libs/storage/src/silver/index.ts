@@ -1,2 +1,2 @@
-export { readSilverRows, silverRecords, SilverReadError } from './silver-reader';
+export { readSilverRows, readVerifiedSilver, silverRecords, SilverReadError } from './silver-reader';
 export type { SilverDatasetRef, SilverReadErrorCode, SilverRows, SilverValue } from './silver-reader';

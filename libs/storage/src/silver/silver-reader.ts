@@ -44,16 +44,7 @@ export async function readSilverRows(
 ): Promise<SilverRows> {
   const parts = [];
   for (const dataset of datasets) {
-    const ref = silverObjectRef(dataset.key);
-    let bytes: Buffer;
-    try {
-      bytes = await objects.get(ref);
-    } catch (err) {
-      if (isNotFoundError(err)) throw new SilverReadError('missing-object', `SILVER object ${dataset.key} does not exist`, { cause: err });
-      throw err;
-    }
-    const actual = sha256Hex(bytes);
-    if (actual !== dataset.sha256) throw new SilverReadError('hash-mismatch', `SILVER object ${dataset.key} has sha256 ${actual}, the event names ${dataset.sha256}`);
+    const bytes = await readVerifiedSilver(objects, dataset);
     parts.push({ ref: dataset, table: await readParquet(bytes, { columns: [...columns] }) });
     await onObject?.();
   }
@@ -71,6 +62,21 @@ export async function readSilverRows(
   }
   const types = parts[0]?.table.columns.map((c) => c.type) ?? columns.map(() => 'double' as ColumnType);
   return { rowCount, names: [...columns], types, columns: out, datasets: spans };
+}
+
+/** The bytes of one SILVER object, checked against the sha256 its event named. */
+export async function readVerifiedSilver(objects: { get(ref: ObjectRef): Promise<Buffer> }, dataset: SilverDatasetRef): Promise<Buffer> {
+  const ref = silverObjectRef(dataset.key);
+  let bytes: Buffer;
+  try {
+    bytes = await objects.get(ref);
+  } catch (err) {
+    if (isNotFoundError(err)) throw new SilverReadError('missing-object', `SILVER object ${dataset.key} does not exist`, { cause: err });
+    throw err;
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== dataset.sha256) throw new SilverReadError('hash-mismatch', `SILVER object ${dataset.key} has sha256 ${actual}, the event names ${dataset.sha256}`);
+  return bytes;
 }
 
 /** Row `i` as a record of its columns (what FeaturePipeline reads). */
