@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The main job (`npm run demo`): start the local stack, run the pipeline's services on demo traffic
-# from the traffic producer (normal profiles, labelled attacks, a drift phase, a few invalid events),
-# train and judge a first model on it, wait until everything is processed, and print what happened.
-#   DEMO_RATE (events/s, default 1000), DEMO_SECONDS (default 60), DEMO_SEED (default 42),
-#   DEMO_TRAIN_ROWS (SILVER rows before the first model, default 40000)
+# The main job (`npm run demo`): start the local stack, run all five services as processes, and play
+# three simulated working days of one organisation through them:
+#   Tuesday    normal traffic: the first model is trained, judged, promoted; the monitor takes it up;
+#   Wednesday  attack episodes (scans, SYN floods, brute force, exfiltration, beaconing) among normal
+#              traffic: the monitor sends anomalies with reasons;
+#   Thursday   a drifted traffic mix: the monitor raises drift.detected, the trainer retrains on the new
+#              regime, the evaluator promotes it, the monitor switches baselines;
+# plus a few invalid events (dead-lettered with a reason). Then it prints what happened.
+#   DEMO_RATE (events/s, default 2000), DEMO_SEED (default 42), DEMO_TRAIN_EVENTS (24000),
+#   DEMO_ATTACK_EVENTS (40000), DEMO_DRIFT_EVENTS (36000)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=lib/workspace.sh
 source tools/lib/workspace.sh
 state="${FLOWSENTRY_STATE:-$FLOWSENTRY_CACHE/state}"
-rate="${DEMO_RATE:-1000}"
-seconds="${DEMO_SECONDS:-60}"
-train_rows="${DEMO_TRAIN_ROWS:-40000}"
+rate="${DEMO_RATE:-2000}"
 seed="${DEMO_SEED:-42}"
+train_events="${DEMO_TRAIN_EVENTS:-24000}"
+attack_events="${DEMO_ATTACK_EVENTS:-40000}"
+drift_events="${DEMO_DRIFT_EVENTS:-36000}"
 port="${INGEST_PORT:-8081}"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -42,6 +48,7 @@ step "creating this run's topics ($prefix.*)"
 transform_port="${TRANSFORM_PORT:-8082}"
 trainer_port="${TRAINER_PORT:-8083}"
 evaluator_port="${EVALUATOR_PORT:-8084}"
+monitor_port="${MONITOR_PORT:-8085}"
 metric() { curl -fsS "http://127.0.0.1:${2:-$port}/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
 # Starts a built service as its own process with its own least-privilege credentials and waits until it is ready.
@@ -64,75 +71,82 @@ start_service() {
 }
 
 mkdir -p "$state/logs"
-start_service ingest "$port"
+# Ingest batches of 1,000 flows: a SILVER batch is one partition's slice, and the monitor wants three
+# drifted batches in a row of one stream before it calls drift (docs/MONITOR.md).
+start_service ingest "$port" INGEST_BATCH_MAX_EVENTS=1000 INGEST_BATCH_MAX_WAIT_MS=300
 start_service transform "$transform_port"
-# The demo's window is its whole run: the first model is trained once DEMO_TRAIN_ROWS rows are in SILVER.
-start_service trainer "$trainer_port" TRAINER_MODEL_NAME="$model" TRAINER_MIN_ROWS="$train_rows" TRAINER_WINDOW_ROWS="$train_rows" TRAINER_RETRAIN_MIN_ROWS="$train_rows"
-start_service evaluator "$evaluator_port"
-before="$(metric flowsentry_ingest_events_in_total)"
+# Windows sized for a demo day: the first model after 20,000 rows, a drift retrain after 15,000 rows of the new regime.
+start_service trainer "$trainer_port" TRAINER_MODEL_NAME="$model" TRAINER_MIN_ROWS=20000 TRAINER_WINDOW_ROWS=20000 TRAINER_RETRAIN_MIN_ROWS=15000
+start_service evaluator "$evaluator_port" EVALUATOR_ANNOUNCE_INTERVAL_MS=250
+start_service monitor "$monitor_port" MONITOR_MODEL_NAME="$model"
 
-step "producing ${seconds}s of traffic at ${rate} events/s (seed $seed; attacks and a drift phase; simulated time runs 240x)"
 eval "$(bash tools/stack/stack.sh env cli)"
 export FLOWSENTRY_TOPIC_PREFIX="$prefix"
-node tools/producer/dist/cli.js --rate "$rate" --duration "$seconds" --time-scale 240 --attacks all --drift-at 0.75 --seed "$seed"
-sent=$((rate * seconds))
+# One simulated organisation (one seed), working hours of consecutive weekdays, 20 simulated minutes per second.
+produce() { node tools/producer/dist/cli.js --seed "$seed" --rate "$rate" --time-scale 1200 --fast "$@"; }
+# Waits (with a progress line) until `$2` prints a number at least `$3`; `$1` says what for.
+wait_for() {
+  local what=$1 probe=$2 want=$3 have=0
+  for _ in $(seq 1 600); do
+    have="$($probe)"
+    [ "$have" -ge "$want" ] && { printf '\r  %s: %d / %d\n' "$what" "$have" "$want"; return 0; }
+    printf '\r  %s: %d / %d' "$what" "$have" "$want"
+    sleep 0.5
+  done
+  printf '\n'; die "gave up waiting for $what ($have of $want); see $state/logs/"
+}
+champion() { metric flowsentry_monitor_champion_version "$monitor_port"; }
+landed_batches() { metric flowsentry_ingest_batches_total; }
+transformed() { metric flowsentry_transform_events_in_total "$transform_port"; }
+monitored() { metric flowsentry_monitor_batches_total "$monitor_port"; }
+silver_batches() { metric flowsentry_transform_events_out_total "$transform_port"; }
+ingested() { metric flowsentry_ingest_events_in_total; }
+# Everything produced so far has been landed, transformed and judged by the monitor.
+caught_up() {
+  wait_for "events ingested" ingested "$1"
+  wait_for "RAW batches transformed" transformed "$(landed_batches)"
+  wait_for "SILVER batches judged by the monitor" monitored "$(silver_batches)"
+}
+before="$(ingested)"
+
+step "Tuesday: $train_events flows of normal traffic; the first model is trained, judged and promoted"
+produce --count "$train_events" --start 2026-11-17T08:00:00Z --attacks none
+wait_for "champion version the monitor scores with" champion 1
+
+step "Wednesday: $attack_events flows with attack episodes (30% of the day); the monitor scores every flow"
+produce --count "$attack_events" --start 2026-11-18T08:00:00Z --attacks all --attack-share 0.3
+caught_up $((before + train_events + attack_events))
+
+step "Thursday: $drift_events flows of a drifted traffic mix (more web and QUIC, larger transfers)"
+produce --count "$drift_events" --start 2026-11-19T08:00:00Z --attacks none --drift-at 0
+wait_for "champion version the monitor scores with (a retrain after drift)" champion 2
 
 step "sending 3 invalid events (they must reach the dead-letter topic with a reason)"
 printf '%s\n' '{"ts": "not a time", "sensor_id": "demo"}' '{"truncated": ' \
   '{"ts":"2026-01-01T00:00:00Z","sensor_id":"demo","src_ip":"10.0.0.1","dst_ip":"10.0.0.2","src_port":99999,"dst_port":80,"protocol":"tcp","bytes_in":1,"bytes_out":1,"packets_in":1,"packets_out":1,"duration_ms":1}' \
-  | bash tools/stack/kafka-tool console-producer --bootstrap-server "$KAFKA_BROKERS" --topic "${FLOWSENTRY_TOPIC_PREFIX:+$FLOWSENTRY_TOPIC_PREFIX.}network.events"
-expected=$((before + sent + 3))
-
-step "waiting for ingest to land everything"
-for _ in $(seq 1 240); do
-  seen="$(metric flowsentry_ingest_events_in_total)"
-  [ "$seen" -ge "$expected" ] && [ "$(metric flowsentry_ingest_buffered_events)" -eq 0 ] && break
-  printf '\r  %d / %d events processed' "$((seen - before))" "$((expected - before))"
-  sleep 0.5
-done
-printf '\r  %d / %d events processed\n' "$(( $(metric flowsentry_ingest_events_in_total) - before ))" "$((expected - before))"
-
-step "waiting for transform to build SILVER from every landed batch"
-batches="$(metric flowsentry_ingest_batches_total)"
-for _ in $(seq 1 240); do
-  done_batches="$(metric flowsentry_transform_events_in_total "$transform_port")"
-  [ "$done_batches" -ge "$batches" ] && break
-  printf '\r  %d / %d RAW batches transformed' "$done_batches" "$batches"
-  sleep 0.5
-done
-printf '\r  %d / %d RAW batches transformed\n' "$(metric flowsentry_transform_events_in_total "$transform_port")" "$batches"
-
-silver="$(metric flowsentry_transform_events_out_total "$transform_port")"
-step "waiting for the trainer to see all $silver SILVER datasets and the evaluator to judge what it trained"
-for _ in $(seq 1 240); do
-  seen="$(metric flowsentry_trainer_events_in_total "$trainer_port")"
-  trained="$(metric flowsentry_trainer_events_out_total "$trainer_port")"
-  judged="$(metric flowsentry_evaluator_events_in_total "$evaluator_port")"
-  [ "$seen" -ge "$silver" ] && [ "$judged" -ge "$trained" ] && break
-  printf '\r  %d / %d datasets seen by the trainer, %d model(s) trained, %d evaluated' "$seen" "$silver" "$trained" "$judged"
-  sleep 0.5
-done
-printf '\r  %d / %d datasets seen by the trainer, %d model(s) trained, %d evaluated\n' "$(metric flowsentry_trainer_events_in_total "$trainer_port")" "$silver" \
-  "$(metric flowsentry_trainer_events_out_total "$trainer_port")" "$(metric flowsentry_evaluator_events_in_total "$evaluator_port")"
-[ "$(metric flowsentry_trainer_events_out_total "$trainer_port")" -gt 0 ] || echo "  no model yet: fewer than $train_rows SILVER rows (raise DEMO_SECONDS or lower DEMO_TRAIN_ROWS)"
+  | bash tools/stack/kafka-tool console-producer --bootstrap-server "$KAFKA_BROKERS" --topic "$prefix.network.events"
+caught_up $((before + train_events + attack_events + drift_events + 3))
 
 step "what happened"
 node tools/cli/dist/cli.js status --ingest-group "$prefix-ingest"
 echo
-echo "this run: $(( $(metric flowsentry_ingest_events_landed_total) )) events landed in RAW in $(metric flowsentry_ingest_batches_total) batches, $(metric flowsentry_ingest_events_rejected_total) rejected to the DLQ"
-echo "          $(metric flowsentry_transform_rows_out_total "$transform_port") rows written to SILVER (Parquet) from $(metric flowsentry_transform_rows_in_total "$transform_port") RAW lines, $(metric flowsentry_transform_duplicates_total "$transform_port") duplicates dropped, $(metric flowsentry_transform_dead_letters_total "$transform_port") raw.landed dead-lettered"
-echo "traces:   $JAEGER_QUERY_URL/search?service=flowsentry-transform  (a transform span continues its ingest batch's trace)"
-echo "metrics:  http://127.0.0.1:$port/metrics and http://127.0.0.1:$transform_port/metrics (while the services run)"
-echo "audit:    eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select * from step_records order by id desc limit 5'"
+echo "ingest:    $(metric flowsentry_ingest_events_landed_total) events landed in RAW in $(landed_batches) batches, $(metric flowsentry_ingest_events_rejected_total) rejected to the DLQ"
+echo "transform: $(metric flowsentry_transform_rows_out_total "$transform_port") rows written to SILVER (Parquet), $(metric flowsentry_transform_duplicates_total "$transform_port") duplicates dropped"
+echo "monitor:   $(metric flowsentry_monitor_scored_rows_total "$monitor_port") flows scored, $(metric flowsentry_monitor_anomalies_emitted_total "$monitor_port") anomalies sent, $(metric flowsentry_monitor_drift_detected_total "$monitor_port") drift.detected"
 echo
-echo "silver:   eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c \"select details from step_records where service = 'transform' order by id desc limit 3\""
+echo "anomalies: flowsentry anomalies --model $model (by label: the producer labels its flows)"
+node tools/cli/dist/cli.js anomalies --model "$model" --limit 3
 echo
-echo "models:   flowsentry models show $model (versions, metrics, who promoted what and why)"
+echo "models:    flowsentry models show $model (versions, metrics, who promoted what and why)"
 node tools/cli/dist/cli.js models show "$model"
-echo "          reports: eval/$model/<version>/report.html in MinIO (self-contained; open in a browser)"
-echo "          registry API: curl -H \"Authorization: Bearer \$(cat $state/secrets/registry-api-token)\" http://127.0.0.1:$evaluator_port/models"
+echo "           reports: eval/$model/<version>/report.html in MinIO (self-contained; open in a browser)"
+echo "           registry API: curl -H \"Authorization: Bearer \$(cat $state/secrets/registry-api-token)\" http://127.0.0.1:$evaluator_port/models"
+echo "           monitor reports: monitor/$model/<version>/batches/<dataset>/{drift,constraint_violations}.json in MinIO"
 echo
-echo "the monitor is not built yet: the pipeline stops at the champion (eval.done, champion.changed)."
+echo "lineage:   flowsentry lineage $model (the champion back to the Kafka offsets its data came from; first lines)"
+node tools/cli/dist/cli.js lineage "$model" | head -12
+echo "traces:    $JAEGER_QUERY_URL/search?service=flowsentry-monitor"
+echo "audit:     eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select service, step, status, input_ref from step_records order by id desc limit 10'"
 
 step "stopping the services (SIGTERM drains them); the stack keeps running: bash tools/stack/stack.sh down"
 for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done

@@ -28,3 +28,17 @@ export async function findTraces(service: string, tags: Record<string, string>, 
 export function serviceOf(trace: JaegerTrace, span: JaegerSpan): string {
   return trace.processes[span.processID]!.serviceName;
 }
+
+/** One trace by id, or undefined while Jaeger does not have it (yet). */
+export async function getTrace(traceId: string): Promise<JaegerTrace | undefined> {
+  const res = await fetch(`${queryUrl()}/api/traces/${traceId}`);
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`jaeger answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { data: JaegerTrace[] }).data?.[0];
+}
+
+/** The spans of a trace that have no parent inside it (a connected trace has exactly one). */
+export function rootsOf(trace: JaegerTrace): JaegerSpan[] {
+  const ids = new Set(trace.spans.map((s) => s.spanID));
+  return trace.spans.filter((s) => !s.references.some((r) => r.refType === 'CHILD_OF' && ids.has(r.spanID)));
+}

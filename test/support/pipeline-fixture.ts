@@ -39,8 +39,13 @@ export class PipelineFixture {
     await this.db.initialize();
   }
 
+  /**
+   * Deletes this fixture's topics as well: every test file makes some forty, and a broker that
+   * keeps thousands of dead partitions takes minutes to start.
+   */
   async tearDown(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
+    await this.admin.deleteTopics(ALL_TOPICS.map((t) => this.topic(t))).catch(() => undefined);
     if (this.db.isInitialized) await this.db.destroy();
   }
 }

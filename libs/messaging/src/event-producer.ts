@@ -1,12 +1,14 @@
 import { CompressionTypes, Kafka, Producer } from 'kafkajs';
-import { CLOUDEVENTS_CONTENT_TYPE, Headers, PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
-import { injectTraceHeaders } from '@flowsentry/telemetry';
+import { PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
 import { OutgoingMessage } from './outgoing-message';
-import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { KafkaSettings } from './kafka-settings';
+import { pipelineRequests, SerializedEvent } from './pipeline-messages';
+import { DEFAULT_MAX_REQUEST_BYTES, chunkBySize, messageBytes } from './request-chunks';
 
 /**
  * Idempotent producer: the broker de-duplicates retried batches, so a network retry cannot
- * put a second copy of an event on a topic. acks=all is implied by idempotence.
+ * put a second copy of an event on a topic. acks=all is implied by idempotence. Large sends go
+ * out as consecutive requests under `maxRequestBytes` (see request-chunks.ts).
  */
 export class EventProducer {
   private readonly producer: Producer;
@@ -15,6 +17,7 @@ export class EventProducer {
   constructor(
     kafka: Kafka,
     private readonly settings: KafkaSettings,
+    private readonly maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
@@ -33,8 +36,9 @@ export class EventProducer {
 
   /** Sends raw messages to a physical topic name and resolves once the broker acknowledged all. */
   async send(topic: string, messages: OutgoingMessage[], compression = CompressionTypes.None): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic, messages, acks: -1, compression });
+    for (const chunk of chunkBySize(messages, messageBytes, this.maxRequestBytes)) {
+      await this.producer.send({ topic, messages: chunk, acks: -1, compression });
+    }
   }
 
   /** Emits a pipeline event in CloudEvents structured mode with the current trace context and run id. */
@@ -47,16 +51,13 @@ export class EventProducer {
     await this.emitAllSerialized([{ topic, key, value }], runId);
   }
 
-  /** Several serialized events of one run, possibly to several topics, in one request to the broker. */
-  async emitAllSerialized(events: Array<{ topic: PipelineTopic; key: string; value: string }>, runId: string): Promise<void> {
-    if (events.length === 0) return;
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const event of events) {
-      const headers: Record<string, string | Buffer | undefined> = { [Headers.runId]: runId, [Headers.contentType]: CLOUDEVENTS_CONTENT_TYPE };
-      injectTraceHeaders(headers);
-      const topic = physicalTopic(this.settings, event.topic);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: event.key, value: event.value, headers }]);
+  /**
+   * Several serialized events of one run, possibly to several topics, in order. They share one
+   * request when they fit in `maxRequestBytes`, else go out in consecutive requests.
+   */
+  async emitAllSerialized(events: SerializedEvent[], runId: string): Promise<void> {
+    for (const topicMessages of pipelineRequests(this.settings, events, runId, this.maxRequestBytes)) {
+      await this.producer.sendBatch({ acks: -1, topicMessages });
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
 }

@@ -2,6 +2,8 @@ export * from './kafka-settings';
 export * from './kafka-client';
 export * from './outgoing-message';
 export * from './event-producer';
+export * from './pipeline-messages';
+export * from './transactional-emitter';
 export * from './dead-letter';
 export * from './retry';
 export * from './pacemaker';

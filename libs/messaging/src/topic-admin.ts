@@ -20,14 +20,43 @@ export class TopicAdmin {
     }
   }
 
-  /** Creates missing topics (tests and tools; the platform provisions the real ones). */
-  async ensureTopics(topics: string[], partitions: number): Promise<void> {
+  /**
+   * Creates missing topics (tests and tools; the platform provisions the real ones). While the
+   * controller is busy (other topics being deleted), the metadata of a topic just created can
+   * answer "unknown topic" for a moment; kafkajs gives up on that, so the whole call is tried
+   * again, which only creates what is still missing.
+   */
+  async ensureTopics(topics: string[], partitions: number, attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createMissing(topics, partitions);
+      } catch (err) {
+        if (attempt >= attempts || !retriable(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      }
+    }
+  }
+
+  private async createMissing(topics: string[], partitions: number): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Deletes topics that exist among those named (test fixtures clean up after themselves). */
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      if (present.length) await admin.deleteTopics({ topics: present, timeout: 30_000 });
     } finally {
       await admin.disconnect();
     }
@@ -81,4 +110,10 @@ export class TopicAdmin {
       await admin.disconnect();
     }
   }
+}
+
+/** kafkajs marks retriable protocol errors, and wraps them when its own retries ran out. */
+function retriable(err: unknown): boolean {
+  const e = err as { retriable?: boolean; cause?: { retriable?: boolean } };
+  return e.retriable === true || e.cause?.retriable === true;
 }

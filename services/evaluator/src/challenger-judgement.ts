@@ -61,6 +61,7 @@ export function judgeChallenger(input: JudgementInput, settings: JudgementSettin
       agreement: input.agreement,
       finiteScores: challenger.unlabelled.finite,
       normalAlertRate: challenger.unlabelled.normalAlertRate,
+      normalRows: challenger.unlabelled.normalRows,
       targetAlertRate: input.challenger.targetAlertRate,
       rocAuc: challenger.labelled?.rocAuc,
     },

@@ -23,6 +23,7 @@ describe('held-out metrics', () => {
     const m = unlabelledMetrics(scores, labels);
     expect(m.alertRate).toBe(2 / 8);
     expect(m.normalAlertRate).toBe(1 / 5);
+    expect(m.normalRows).toBe(5);
     expect(m.finite).toBe(true);
     expect(unlabelledMetrics({ anomaly: Float64Array.from([0.1, NaN]), threshold: 0.5 }, labels).finite).toBe(false);
   });

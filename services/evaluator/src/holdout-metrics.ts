@@ -26,6 +26,8 @@ export interface UnlabelledMetrics {
   alertRate: number;
   /** Share of the rows not labelled as attacks that alert: the false-alarm load on analysts. */
   normalAlertRate: number;
+  /** How many rows that rate was counted on, so a gate can tell sampling noise from a real excess. */
+  normalRows: number;
   distribution: ScoreSummary;
   /** Whether every score is a finite number. */
   finite: boolean;
@@ -62,6 +64,7 @@ export function unlabelledMetrics(scores: HoldoutScores, labels: HoldoutLabels):
   return {
     alertRate: anomaly.length > 0 ? alerts / anomaly.length : 0,
     normalAlertRate: normalRows > 0 ? normalAlerts / normalRows : 0,
+    normalRows,
     distribution: summarizeScores(anomaly, { threshold }),
     finite,
   };

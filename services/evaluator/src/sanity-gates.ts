@@ -5,6 +5,8 @@ export interface GateEvidence {
   finiteScores: boolean;
   /** Alert rate on the held-out rows not labelled as attacks. */
   normalAlertRate: number;
+  /** Rows that rate was counted on. */
+  normalRows: number;
   /** The alert rate the model was fitted for (model.json); null when the model does not say. */
   targetAlertRate: number | null;
   /** The challenger's ROC-AUC, when the holdout is labelled. */
@@ -44,17 +46,28 @@ export function sanityGates(evidence: GateEvidence, settings: GateSettings): Gat
     gates.push({ gate: 'alert-rate', passed: false, detail: 'model.json names no target alert rate, so the alert budget cannot be checked' });
   } else {
     // Counted on rows not labelled as attacks: attacks in the holdout are meant to alert, and counting them would reject a model for finding them.
-    const limit = settings.maxAlertRateFactor * evidence.targetAlertRate;
+    const limit = alertRateLimit(evidence.targetAlertRate, evidence.normalRows, settings.maxAlertRateFactor);
     gates.push({
       gate: 'alert-rate',
       passed: evidence.normalAlertRate <= limit,
-      detail: `alert rate on held-out normal rows ${pct(evidence.normalAlertRate)} against a limit of ${pct(limit)} (${settings.maxAlertRateFactor} × the ${pct(evidence.targetAlertRate)} target)`,
+      detail: `alert rate on ${evidence.normalRows} held-out normal rows ${pct(evidence.normalAlertRate)} against a limit of ${pct(limit)} (${settings.maxAlertRateFactor} × the ${pct(evidence.targetAlertRate)} target, plus three standard errors of a rate counted on that many rows)`,
     });
   }
   if (evidence.rocAuc !== undefined) {
     gates.push({ gate: 'better-than-chance', passed: evidence.rocAuc > 0.5, detail: `ROC-AUC ${evidence.rocAuc.toFixed(4)} on labelled held-out rows (chance is 0.5)` });
   }
   return gates;
+}
+
+/**
+ * The highest normal-row alert rate that still keeps the budget. The factor allows for traffic
+ * moving between training and holdout; the binomial term allows for counting: at a 0.1% target,
+ * 4,000 rows expect 4 alerts with a standard deviation of 2, so 13 alerts (0.33%) is noise,
+ * not a broken model, and a fixed 3× would reject it. On large holdouts the term vanishes.
+ */
+export function alertRateLimit(target: number, rows: number, factor: number): number {
+  const standardError = rows > 0 ? Math.sqrt((target * (1 - target)) / rows) : 1;
+  return factor * target + 3 * standardError;
 }
 
 export function fmt(x: number): string {

@@ -6,13 +6,15 @@ import { auditSettingsFromEnv, createAuditDataSource, ModelRegistry, RegistryErr
 import { ALL_TOPICS, LogicalTopic } from '@flowsentry/contracts';
 import { createKafka, kafkaSettingsFromEnv, TopicAdmin } from '@flowsentry/messaging';
 import { DataSource } from 'typeorm';
-import { parseOrUsage } from './arguments';
+import { parseOrUsage, positionalArgs } from './arguments';
 import { modelsApprove } from './commands/models-approve';
 import { modelsList } from './commands/models-list';
 import { modelsReject } from './commands/models-reject';
 import { modelsRollback } from './commands/models-rollback';
 import { modelsShow } from './commands/models-show';
 import { RegistryCommand } from './commands/registry-command';
+import { formatAnomalies, readAnomalies, summarizeAnomalies } from './commands/anomalies';
+import { formatLineage, lineageOf, resolveTarget } from './commands/lineage';
 import { formatStatus, pipelineStatus } from './commands/status';
 import { replay } from './commands/replay';
 import { ReplayFrom } from './replay-plan';
@@ -27,6 +29,11 @@ const USAGE = `usage: flowsentry <command> [options]
 commands:
   status [--ingest-group G] [--json]
       topic sizes, landed batches and events, dead letters by reason, latest run and its trace
+  anomalies [--model NAME] [--limit N] [--json]
+      anomalies.detected so far: counts by model and label, top sources, leading reasons, the latest N (5) in full
+  lineage (NAME[@VERSION] | DATASET_ID | OBJECT_REF) [--json]
+      where it came from: a model (a name means its champion) back through its training SILVER and RAW
+      objects to the Kafka offsets they were read from; and what was made from it
   replay --topic T --group G (--earliest | --offset N | --time ISO) [--partition P]
       rewind consumer group G on topic T (stop that service first); reprocessing is idempotent
   ${modelsList.usage}
@@ -53,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'models') return runModelsCommand(rest);
   if (command === 'status' || command === 'replay') return runPipelineCommand(command, rest);
+  if (command === 'anomalies') return runAnomaliesCommand(rest);
+  if (command === 'lineage') return runLineageCommand(rest);
   throw new UsageError(`unknown command ${command}`);
 }
 
@@ -108,6 +117,31 @@ async function runPipelineCommand(command: 'status' | 'replay', rest: string[]):
     console.log('restart the service to reprocess; outputs are idempotent');
     return 0;
   });
+}
+
+/** PostgreSQL only: lineage is the audit trail's. */
+async function runLineageCommand(rest: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage('lineage', () => parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } }));
+  const [target] = positionalArgs('lineage', positionals, ['TARGET']);
+  return withDatabase(async (db) => {
+    const { ref, label } = await resolveTarget(db, target!.trim());
+    const report = await lineageOf(db, ref, label);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatLineage(report));
+    return 0;
+  });
+}
+
+/** Kafka only: the anomalies are on their topic, not in the audit database. */
+async function runAnomaliesCommand(rest: string[]): Promise<number> {
+  const { values } = parseOrUsage('anomalies', () =>
+    parseArgs({ args: rest, options: { model: { type: 'string' }, limit: { type: 'string', default: '5' }, json: { type: 'boolean' } } }),
+  );
+  if (!/^\d+$/.test(values.limit!)) throw new UsageError('anomalies: --limit must be a non-negative integer');
+  const settings = kafkaSettingsFromEnv('flowsentry-cli');
+  const kafka = createKafka(settings);
+  const summary = summarizeAnomalies(await readAnomalies(kafka, new TopicAdmin(kafka), settings), { model: values.model, limit: Number(values.limit) });
+  console.log(values.json ? JSON.stringify(summary, null, 2) : formatAnomalies(summary));
+  return 0;
 }
 
 async function withDatabase(work: (db: DataSource) => Promise<number>): Promise<number> {

@@ -1,4 +1,5 @@
 import { AliasMove, ModelAliasChange, ModelVersion, RegistryAction } from '@flowsentry/audit';
+import { table } from './text-table';
 
 /** What `models show` reports about one model name (or one of its versions). */
 export interface ModelDetail {
@@ -77,12 +78,6 @@ function time(value: Date | null | undefined): string {
 
 function quote(text: string): string {
   return JSON.stringify(text);
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** A long list of SILVER keys as its first and last entries: the full list is in model.json and the lineage. */

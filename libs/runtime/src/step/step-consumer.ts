@@ -1,12 +1,12 @@
 import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { deadLetterTopic, PipelineTopic } from '@flowsentry/contracts';
-import { DeadLetterPublisher, EventConsumer, physicalTopic } from '@flowsentry/messaging';
+import { DeadLetterPublisher, EventConsumer, physicalTopic, TransactionalEmitter } from '@flowsentry/messaging';
 import { Logger } from '@flowsentry/telemetry';
 import { ServiceConnections } from '../service-connections';
 import { PipelineStep } from './pipeline-step';
 import { stepMetrics } from './step-metrics';
 import { DeadLetterSink, StepRuntime } from './step-runtime';
-import { retryPolicyOf, StepSettings } from './step-settings';
+import { retryPolicyOf, StepSettings, transactionalIdOf } from './step-settings';
 import { AuditStepStore } from './step-store';
 
 export interface StepConsumerOptions {
@@ -23,6 +23,7 @@ export interface StepConsumerOptions {
  */
 export abstract class StepConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: EventConsumer;
+  private emitter?: TransactionalEmitter;
 
   protected constructor(
     private readonly connections: ServiceConnections,
@@ -32,9 +33,12 @@ export abstract class StepConsumer implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { kafka, kafkaSettings, producer, db } = this.connections;
+    const { kafka, kafkaSettings, db } = this.connections;
     const { service, groupId } = this.options;
     await this.connections.open();
+    const emitter = new TransactionalEmitter(kafka, kafkaSettings, { transactionalId: transactionalIdOf(groupId, this.options.settings) });
+    await emitter.connect();
+    this.emitter = emitter;
     const metrics = stepMetrics(service);
     const byPhysical = new Map(this.steps.map((step) => [physicalTopic(kafkaSettings, step.input), step.input]));
     const runtime = new StepRuntime(
@@ -42,7 +46,7 @@ export abstract class StepConsumer implements OnApplicationBootstrap, BeforeAppl
       { service, consumerGroup: groupId, retry: retryPolicyOf(this.options.settings), logicalTopic: (physical) => byPhysical.get(physical)! },
       {
         store: new AuditStepStore(db),
-        sender: { send: (outputs, runId) => producer.emitAllSerialized(outputs, runId) },
+        sender: { send: (outputs, runId, consumed) => emitter.emitAndCommit(outputs, runId, { groupId, ...consumed }) },
         deadLetters: deadLetterSink(this.connections, groupId),
         metrics,
         log: this.log,
@@ -66,6 +70,7 @@ export abstract class StepConsumer implements OnApplicationBootstrap, BeforeAppl
     if (!this.consumer) return;
     this.log.info({ signal }, 'draining: finishing the event in hand before exit');
     await this.consumer.drain();
+    await this.emitter?.disconnect();
     this.log.info('drained');
   }
 }

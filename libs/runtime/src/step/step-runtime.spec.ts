@@ -4,7 +4,7 @@ import { ConsumedMessage, DeadLetter } from '@flowsentry/messaging';
 import { ATTR_RUN_ID, injectTraceHeaders, startInMemoryTracing, type InMemoryTracing } from '@flowsentry/telemetry';
 import { PipelineStep, StepContext, StepOutcome } from './pipeline-step';
 import { stepMetrics } from './step-metrics';
-import { RETRIES_EXHAUSTED, StepRuntime } from './step-runtime';
+import { ConsumedSource, RETRIES_EXHAUSTED, StepRuntime } from './step-runtime';
 import { ProcessedRecord, SerializedOutput, StepCommit, StepFailure, StepStore } from './step-store';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
@@ -43,13 +43,16 @@ class FakeStore implements StepStore {
 
 class FakeSender {
   readonly sent: Array<{ outputs: SerializedOutput[]; runId: string; traceId?: string }> = [];
+  /** The consumed offsets committed with each send (a transactional sender's). */
+  readonly committed: ConsumedSource[] = [];
   failNext = 0;
-  async send(outputs: SerializedOutput[], runId: string) {
+  async send(outputs: SerializedOutput[], runId: string, consumed: ConsumedSource) {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('broker not available');
     }
     this.sent.push({ outputs, runId, traceId: trace.getActiveSpan()?.spanContext().traceId });
+    this.committed.push(consumed);
   }
 }
 
@@ -178,6 +181,7 @@ describe('StepRuntime', () => {
     expect(store.commits[0]).toMatchObject({ consumerGroup: 'g-transform', service: 'transform', step: 'transformation', eventId: rawLanded(0).id, trigger: 'raw.landed' });
     expect(sender.sent).toHaveLength(1);
     expect(sender.sent[0]!.runId).toBe('run-7');
+    expect(sender.committed).toEqual([{ topic: 'it.raw.landed', partition: 1, offset: '7' }]);
     expect(sender.sent[0]!.outputs[0]!.value).toBe(store.commits[0]!.outputs[0]!.value);
     const emitted = JSON.parse(sender.sent[0]!.outputs[0]!.value);
     expect(emitted).toMatchObject({ type: 'io.flowsentry.silver.ready.v1', source: 'flowsentry/transform', id: deterministicId('silver.ready', rawLanded(0).id) });

@@ -17,9 +17,20 @@ import { PipelineStep, StepContext } from './pipeline-step';
 import { StepMetrics } from './step-metrics';
 import { ProcessedRecord, SerializedOutput, StepStore } from './step-store';
 
-/** Sends outputs with the current trace context and the run id header (an EventProducer in production). */
+/** Where the outputs came from: the consumed message, whose offset a transactional sender commits with them. */
+export interface ConsumedSource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Sends outputs with the current trace context and the run id header. In production a
+ * TransactionalEmitter: the outputs and the consumed offset commit together, so an output is on
+ * its topic once even when the process dies between the send and `markSent`.
+ */
 export interface OutputSender {
-  send(outputs: SerializedOutput[], runId: string): Promise<void>;
+  send(outputs: SerializedOutput[], runId: string, consumed: ConsumedSource): Promise<void>;
 }
 
 /** Publishes a dead letter to the dead-letter topic of the topic it came from. */
@@ -57,7 +68,10 @@ export const RETRIES_EXHAUSTED = 'retries-exhausted';
  *
  * Crash safety at every instant: before the commit nothing is on record and the redelivery
  * runs the step again (handlers are deterministic, objects write-once); between the commit and
- * the send the redelivery re-sends the stored bytes; after the send it sends nothing.
+ * the send the redelivery re-sends the stored bytes; after the send it sends nothing (the
+ * transactional sender committed the offset with the outputs, so there is no redelivery; a
+ * replay that reads the event again finds it sent, or, if the process died before `markSent`,
+ * sends the stored bytes again, which consumers drop by event id).
  * Failures: bad input (a FlowsentryError that is not retriable) is dead-lettered at once with
  * its code as the reason; anything else is retried with backoff, heartbeating, and
  * dead-lettered as `retries-exhausted` once the budget is spent. If even the dead-letter send
@@ -143,7 +157,7 @@ export class StepRuntime implements EventHandler {
     if (done) {
       this.ports.metrics.redelivered.inc({ topic: step.input });
       span.setAttribute('flowsentry.redelivery', true);
-      return this.send(done, event.id);
+      return this.send(done, event.id, message);
     }
     const startedAt = new Date();
     const endTimer = this.ports.metrics.handlerSeconds.startTimer({ topic: step.input });
@@ -158,13 +172,13 @@ export class StepRuntime implements EventHandler {
       }),
     );
     const record = await this.ports.store.commit({ consumerGroup, service, step: step.step, eventId: event.id, trigger: step.input, source, runId, traceId: currentTraceId() ?? null, startedAt, outcome, outputs });
-    await this.send(record, event.id);
+    await this.send(record, event.id, message);
     endTimer();
   }
 
-  private async send(record: ProcessedRecord, eventId: string): Promise<void> {
+  private async send(record: ProcessedRecord, eventId: string, consumed: ConsumedMessage): Promise<void> {
     if (record.sent) return;
-    await this.ports.sender.send(record.outputs, record.runId);
+    await this.ports.sender.send(record.outputs, record.runId, { topic: consumed.topic, partition: consumed.partition, offset: consumed.offset });
     await this.ports.store.markSent(this.options.consumerGroup, eventId);
     for (const output of record.outputs) this.ports.metrics.emitted.inc({ topic: output.topic });
   }

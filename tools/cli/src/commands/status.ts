@@ -44,7 +44,8 @@ export async function pipelineStatus(kafka: KafkaClient, admin: TopicAdmin, db: 
 }
 
 export function formatStatus(s: PipelineStatus, jaegerUrl: string): string {
-  const lines = ['topics (messages retained):'];
+  // Offsets, not messages: a step's transactional send also takes one offset per partition for its commit marker.
+  const lines = ['topics (offsets retained; step outputs add a transaction marker per send):'];
   for (const t of s.topics) lines.push(`  ${t.topic.padEnd(32)} ${t.messages}`);
   lines.push('ingest:', `  batches landed ${s.ingestion.batches}, events in RAW ${s.ingestion.events}, rejected to DLQ ${s.ingestion.rejected}, last landed ${s.ingestion.lastLandedAt ?? '-'}`);
   const reasons = Object.entries(s.dlqReasons);
