@@ -7,9 +7,18 @@
 #   Thursday   a drifted traffic mix: the monitor raises drift.detected, the trainer retrains on the new
 #              regime, the evaluator promotes it, the monitor switches baselines;
 # plus a few invalid events (dead-lettered with a reason). Then it prints what happened.
+#   --keep leaves the services running afterwards (and prints how to stop them).
 #   DEMO_RATE (events/s, default 2000), DEMO_SEED (default 42), DEMO_TRAIN_EVENTS (24000),
 #   DEMO_ATTACK_EVENTS (40000), DEMO_DRIFT_EVENTS (36000)
 set -euo pipefail
+keep=0
+for arg in "$@"; do
+  case $arg in
+    --keep) keep=1 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "demo: unknown option $arg (only --keep)" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=lib/workspace.sh
@@ -84,48 +93,83 @@ eval "$(bash tools/stack/stack.sh env cli)"
 export FLOWSENTRY_TOPIC_PREFIX="$prefix"
 # One simulated organisation (one seed), working hours of consecutive weekdays, 20 simulated minutes per second.
 produce() { node tools/producer/dist/cli.js --seed "$seed" --rate "$rate" --time-scale 1200 --fast "$@"; }
-# Waits (with a progress line) until `$2` prints a number at least `$3`; `$1` says what for.
-wait_for() {
-  local what=$1 probe=$2 want=$3 have=0
-  for _ in $(seq 1 600); do
-    have="$($probe)"
-    [ "$have" -ge "$want" ] && { printf '\r  %s: %d / %d\n' "$what" "$have" "$want"; return 0; }
-    printf '\r  %s: %d / %d' "$what" "$have" "$want"
-    sleep 0.5
-  done
-  printf '\n'; die "gave up waiting for $what ($have of $want); see $state/logs/"
-}
 champion() { metric flowsentry_monitor_champion_version "$monitor_port"; }
 landed_batches() { metric flowsentry_ingest_batches_total; }
 transformed() { metric flowsentry_transform_events_in_total "$transform_port"; }
 monitored() { metric flowsentry_monitor_batches_total "$monitor_port"; }
 silver_batches() { metric flowsentry_transform_events_out_total "$transform_port"; }
 ingested() { metric flowsentry_ingest_events_in_total; }
+before="$(ingested)"
+produced=0
+
+# One screen of progress across the five services, redrawn in place on a terminal; without one
+# (CI, a pipe), one line every few seconds.
+bar() {
+  local have=$1 want=$2 width=30 fill pct
+  ((want > 0)) || want=1
+  fill=$((have * width / want)); ((fill > width)) && fill=$width
+  pct=$((have * 100 / want)); ((pct > 100)) && pct=100
+  printf '[%s%s] %3d%%' "$(printf '%*s' "$fill" '' | tr ' ' '#')" "$(printf '%*s' $((width - fill)) '' | tr ' ' '.')" "$pct"
+}
+drawn=0
+dashboard() {
+  local events=$(($(ingested) - before)) silver monitored_batches
+  silver="$(silver_batches)"; monitored_batches="$(monitored)"
+  local lines=(
+    "  events     $(bar "$events" "$produced") $events / $produced ingested, $(metric flowsentry_ingest_events_rejected_total) rejected to the DLQ"
+    "  RAW        $(landed_batches) batches landed, $(transformed) transformed"
+    "  SILVER     $(bar "$monitored_batches" "$silver") $silver datasets, $monitored_batches judged by the monitor"
+    "  models     $(metric flowsentry_trainer_events_out_total "$trainer_port") trained, $(metric flowsentry_evaluator_events_out_total "$evaluator_port") evaluated; the monitor scores with v$(champion)"
+    "  drift      $(metric flowsentry_monitor_drift_detected_total "$monitor_port") drift.detected"
+    "  anomalies  $(metric flowsentry_monitor_anomalies_emitted_total "$monitor_port") sent to anomalies.detected"
+  )
+  if [ -t 1 ]; then
+    ((drawn)) && printf '\033[%dA' "${#lines[@]}"
+    printf '\033[K%s\n' "${lines[@]}"
+    drawn=1
+  else
+    printf '%s\n' "${lines[0]# } |${lines[3]#  models}"
+  fi
+}
+# Waits until `$2` prints a number at least `$3` (`$1` says what for), showing the dashboard meanwhile.
+wait_for() {
+  local what=$1 probe=$2 want=$3 have=0 i
+  for i in $(seq 0 1199); do
+    have="$($probe)"
+    if [ "$have" -ge "$want" ]; then dashboard; drawn=0; echo "  ✓ $what"; return 0; fi
+    if [ -t 1 ] || ((i % 10 == 0)); then dashboard; fi
+    sleep 0.5
+  done
+  die "gave up waiting for $what ($have of $want); see $state/logs/"
+}
 # Everything produced so far has been landed, transformed and judged by the monitor.
 caught_up() {
-  wait_for "events ingested" ingested "$1"
-  wait_for "RAW batches transformed" transformed "$(landed_batches)"
-  wait_for "SILVER batches judged by the monitor" monitored "$(silver_batches)"
+  wait_for "every event ingested" ingested "$((before + produced))"
+  wait_for "every RAW batch transformed" transformed "$(landed_batches)"
+  wait_for "every SILVER batch judged by the monitor" monitored "$(silver_batches)"
 }
-before="$(ingested)"
 
 step "Tuesday: $train_events flows of normal traffic; the first model is trained, judged and promoted"
 produce --count "$train_events" --start 2026-11-17T08:00:00Z --attacks none
-wait_for "champion version the monitor scores with" champion 1
+produced=$((produced + train_events))
+wait_for "a first champion, taken up by the monitor" champion 1
 
 step "Wednesday: $attack_events flows with attack episodes (30% of the day); the monitor scores every flow"
 produce --count "$attack_events" --start 2026-11-18T08:00:00Z --attacks all --attack-share 0.3
-caught_up $((before + train_events + attack_events))
+produced=$((produced + attack_events))
+caught_up
 
 step "Thursday: $drift_events flows of a drifted traffic mix (more web and QUIC, larger transfers)"
 produce --count "$drift_events" --start 2026-11-19T08:00:00Z --attacks none --drift-at 0
-wait_for "champion version the monitor scores with (a retrain after drift)" champion 2
+produced=$((produced + drift_events))
+wait_for "drift detected, a model retrained on the new traffic, promoted and taken up by the monitor" champion 2
 
 step "sending 3 invalid events (they must reach the dead-letter topic with a reason)"
 printf '%s\n' '{"ts": "not a time", "sensor_id": "demo"}' '{"truncated": ' \
   '{"ts":"2026-01-01T00:00:00Z","sensor_id":"demo","src_ip":"10.0.0.1","dst_ip":"10.0.0.2","src_port":99999,"dst_port":80,"protocol":"tcp","bytes_in":1,"bytes_out":1,"packets_in":1,"packets_out":1,"duration_ms":1}' \
   | bash tools/stack/kafka-tool console-producer --bootstrap-server "$KAFKA_BROKERS" --topic "$prefix.network.events"
-caught_up $((before + train_events + attack_events + drift_events + 3))
+produced=$((produced + 3))
+caught_up
 
 step "what happened"
 node tools/cli/dist/cli.js status --ingest-group "$prefix-ingest"
@@ -134,8 +178,8 @@ echo "ingest:    $(metric flowsentry_ingest_events_landed_total) events landed i
 echo "transform: $(metric flowsentry_transform_rows_out_total "$transform_port") rows written to SILVER (Parquet), $(metric flowsentry_transform_duplicates_total "$transform_port") duplicates dropped"
 echo "monitor:   $(metric flowsentry_monitor_scored_rows_total "$monitor_port") flows scored, $(metric flowsentry_monitor_anomalies_emitted_total "$monitor_port") anomalies sent, $(metric flowsentry_monitor_drift_detected_total "$monitor_port") drift.detected"
 echo
-echo "anomalies: flowsentry anomalies --model $model (by label: the producer labels its flows)"
-node tools/cli/dist/cli.js anomalies --model "$model" --limit 3
+echo "anomalies: flowsentry anomalies --model $model --labelled (the producer labels its flows, so detection can be judged)"
+node tools/cli/dist/cli.js anomalies --model "$model" --labelled --limit 3
 echo
 echo "models:    flowsentry models show $model (versions, metrics, who promoted what and why)"
 node tools/cli/dist/cli.js models show "$model"
@@ -144,10 +188,17 @@ echo "           registry API: curl -H \"Authorization: Bearer \$(cat $state/sec
 echo "           monitor reports: monitor/$model/<version>/batches/<dataset>/{drift,constraint_violations}.json in MinIO"
 echo
 echo "lineage:   flowsentry lineage $model (the champion back to the Kafka offsets its data came from; first lines)"
-node tools/cli/dist/cli.js lineage "$model" | head -12
+{ node tools/cli/dist/cli.js lineage "$model" || true; } | head -12 || true
 echo "traces:    $JAEGER_QUERY_URL/search?service=flowsentry-monitor"
 echo "audit:     eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select service, step, status, input_ref from step_records order by id desc limit 10'"
 
+if ((keep)); then
+  trap - EXIT
+  step "--keep: the services keep running (pids ${pids[*]}; logs in $state/logs/)"
+  echo "  topics and groups of this run: $prefix.*; metrics on ports $port, $transform_port, $trainer_port, $evaluator_port, $monitor_port"
+  echo "  stop them:  kill ${pids[*]}     stop the stack too:  bash tools/stack/stack.sh down"
+  exit 0
+fi
 step "stopping the services (SIGTERM drains them); the stack keeps running: bash tools/stack/stack.sh down"
 for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done

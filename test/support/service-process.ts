@@ -41,15 +41,21 @@ export async function startService(name: StackRole, overrides: Record<string, st
   void exited.then(() => (ended = true));
   const service: RunningService = { proc, port, logs: () => output, exited, kill: (signal) => proc.kill(signal) };
   try {
-    await eventually(
-      async () => {
-        if (ended) throw new Error(`${name} exited during start-up:\n${output.slice(-3000)}`);
-        const res = await fetch(`http://127.0.0.1:${port}/health/${probe}`).catch(() => undefined);
-        return res?.status === 200;
-      },
-      `${name} to become ${probe}`,
-      readyTimeoutMs,
-    );
+    // A process that exits during start-up (a configuration error) fails at once, not after the timeout.
+    const died = exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited during start-up (${signal ?? `code ${code}`})`)));
+    died.catch(() => undefined);
+    await Promise.race([
+      eventually(
+        async () => {
+          if (ended) return false;
+          const res = await fetch(`http://127.0.0.1:${port}/health/${probe}`).catch(() => undefined);
+          return res?.status === 200;
+        },
+        `${name} to become ${probe}`,
+        readyTimeoutMs,
+      ),
+      died,
+    ]);
   } catch (err) {
     proc.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${output.slice(-3000)}`);

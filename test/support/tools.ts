@@ -49,3 +49,13 @@ export function metricValue(exposition: string, name: string): number {
   if (lines.length === 0) throw new Error(`metric ${name} not exposed`);
   return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
+
+/** `tools/stack/stack.sh restart <server>`: one server of the local stack down and up again; resolves once it answers. */
+export function restartStackServer(server: 'kafka' | 'minio' | 'postgres' | 'jaeger'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('bash', [join(repoRoot, 'tools/stack/stack.sh'), 'restart', server], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    proc.stderr.on('data', (c) => (err += c));
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stack.sh restart ${server} exited ${code}: ${err}`))));
+  });
+}

@@ -26,6 +26,7 @@ usage() {
 usage: tools/stack/stack.sh <command>
   up              install what is missing, start every server, create topics/buckets/users/roles, run migrations
   down            stop every server (SIGTERM, then SIGKILL after 30s)
+  restart <server>  stop one server (${SERVERS[*]}), then bring the stack up again (outage drills, tests)
   status          one line per server: state, pid, ports
   logs [server] [-f]  last lines of a server log (${SERVERS[*]}), -f to follow
   reset           down, then wipe the data dirs (secrets are kept)
@@ -75,6 +76,14 @@ cmd_down() {
   kafka_down
 }
 
+# One server down and up again while everything else keeps running: what a broker restart looks like to the services.
+cmd_restart() {
+  local server=${1:-}
+  [[ " ${SERVERS[*]} " == *" $server "* ]] || die "restart needs a server: one of ${SERVERS[*]}"
+  (take_lock "restart $server"; "${server/postgres/pg}_down")
+  cmd_up
+}
+
 cmd_status() {
   kafka_status
   minio_status
@@ -112,7 +121,7 @@ main() {
   local cmd=${1:-}
   [[ $# -gt 0 ]] && shift
   case $cmd in
-    up | down | reset | migrate) ensure_layout ;;
+    up | down | reset | migrate | restart) ensure_layout ;;
     status | logs | env) ;;
     -h | --help | help | "") usage; return 0 ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
@@ -121,6 +130,7 @@ main() {
   case $cmd in
     up) cmd_up ;;
     down) cmd_down ;;
+    restart) cmd_restart "$@" ;;
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     reset) cmd_reset ;;

@@ -5,7 +5,7 @@ import { ColumnarTable, formatRef, parseRef, readParquet, readSilverRows, sha256
 import { eventually } from '../../../test/support/eventually';
 import { PipelineFixture } from '../../../test/support/pipeline-fixture';
 import { RunningService, startService } from '../../../test/support/service-process';
-import { runTrafficProducer } from '../../../test/support/tools';
+import { runCli, runTrafficProducer } from '../../../test/support/tools';
 
 type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
 type Anomaly = PipelineEventOf<typeof Topics.anomaliesDetected>;
@@ -207,6 +207,17 @@ describe('monitor on the real stack (ingest, transform, trainer, evaluator, moni
     }
     // Normal flows of the next day alert at 0.12–0.14 % (measured) against the 0.1 % the champion was fitted for.
     expect((measured.normal as { falsePositiveRate: number }).falsePositiveRate).toBeLessThanOrEqual(0.005);
+    // The operator's view of the same figures: `flowsentry anomalies --labelled` counts every flow the
+    // monitor scored (both phases) and every anomaly, per label.
+    const allScored = ready.filter((r) => steps.get(r.data.silverKey)!.details.championVersion !== undefined && !steps.get(r.data.silverKey)!.details.notScored);
+    const allLabels = (await readSilverRows(fx.store, allScored.map((r) => ({ key: r.data.silverKey, sha256: r.data.sha256 })), ['label'])).columns[0]!;
+    const cli = JSON.parse(await runCli(fx.prefix, ['anomalies', '--model', model, '--labelled', '--json'])) as { detection: { byLabel: Array<{ label: string; flows: number; alerts: number }> } };
+    for (const row of cli.detection.byLabel) {
+      expect({ label: row.label, flows: row.flows }).toEqual({ label: row.label, flows: allLabels.filter((l) => l === row.label).length });
+      expect({ label: row.label, alerts: row.alerts }).toEqual({ label: row.label, alerts: onTopic.filter((m) => (JSON.parse(m.value!.toString()) as Anomaly).data.event.label === row.label).length });
+    }
+    expect(cli.detection.byLabel.map((r) => r.label).sort()).toEqual([...new Set(allLabels.map(String))].sort());
+
     for (const a of anomalies) {
       expect(keys.get(a.id)).toBe(a.data.event.src_ip);
       expect(a.data.modelName).toBe(model);

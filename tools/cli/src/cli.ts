@@ -5,6 +5,7 @@ import { ConfigError } from '@flowsentry/config';
 import { auditSettingsFromEnv, createAuditDataSource, ModelRegistry, RegistryError } from '@flowsentry/audit';
 import { ALL_TOPICS, LogicalTopic } from '@flowsentry/contracts';
 import { createKafka, kafkaSettingsFromEnv, TopicAdmin } from '@flowsentry/messaging';
+import { ObjectStore, storageSettingsFromEnv } from '@flowsentry/storage';
 import { DataSource } from 'typeorm';
 import { parseOrUsage, positionalArgs } from './arguments';
 import { modelsApprove } from './commands/models-approve';
@@ -14,6 +15,7 @@ import { modelsRollback } from './commands/models-rollback';
 import { modelsShow } from './commands/models-show';
 import { RegistryCommand } from './commands/registry-command';
 import { formatAnomalies, readAnomalies, summarizeAnomalies } from './commands/anomalies';
+import { labelledDetection, scoredLabelCounts } from './commands/labelled-detection';
 import { formatLineage, lineageOf, resolveTarget } from './commands/lineage';
 import { formatStatus, pipelineStatus } from './commands/status';
 import { replay } from './commands/replay';
@@ -29,8 +31,9 @@ const USAGE = `usage: flowsentry <command> [options]
 commands:
   status [--ingest-group G] [--json]
       topic sizes, landed batches and events, dead letters by reason, latest run and its trace
-  anomalies [--model NAME] [--limit N] [--json]
-      anomalies.detected so far: counts by model and label, top sources, leading reasons, the latest N (5) in full
+  anomalies [--model NAME [--labelled]] [--limit N] [--json]
+      anomalies.detected so far: counts by model and label, top sources, leading reasons, the latest N (5) in full;
+      --labelled: recall per label and precision against the labels of every flow the monitor scored (SILVER)
   lineage (NAME[@VERSION] | DATASET_ID | OBJECT_REF) [--json]
       where it came from: a model (a name means its champion) back through its training SILVER and RAW
       objects to the Kafka offsets they were read from; and what was made from it
@@ -131,15 +134,23 @@ async function runLineageCommand(rest: string[]): Promise<number> {
   });
 }
 
-/** Kafka only: the anomalies are on their topic, not in the audit database. */
+/** Kafka for the anomalies; with --labelled also PostgreSQL and MinIO, for what the monitor scored. */
 async function runAnomaliesCommand(rest: string[]): Promise<number> {
   const { values } = parseOrUsage('anomalies', () =>
-    parseArgs({ args: rest, options: { model: { type: 'string' }, limit: { type: 'string', default: '5' }, json: { type: 'boolean' } } }),
+    parseArgs({ args: rest, options: { model: { type: 'string' }, labelled: { type: 'boolean' }, limit: { type: 'string', default: '5' }, json: { type: 'boolean' } } }),
   );
   if (!/^\d+$/.test(values.limit!)) throw new UsageError('anomalies: --limit must be a non-negative integer');
+  if (values.labelled && !values.model) throw new UsageError('anomalies: --labelled needs --model (the flows scored are counted per model)');
   const settings = kafkaSettingsFromEnv('flowsentry-cli');
   const kafka = createKafka(settings);
   const summary = summarizeAnomalies(await readAnomalies(kafka, new TopicAdmin(kafka), settings), { model: values.model, limit: Number(values.limit) });
+  if (values.labelled) {
+    await withDatabase(async (db) => {
+      const scored = await scoredLabelCounts(db, new ObjectStore(storageSettingsFromEnv()), values.model!);
+      summary.detection = labelledDetection(scored.counts, summary.byLabel ?? { unlabelled: summary.total }, scored.batches);
+      return 0;
+    });
+  }
   console.log(values.json ? JSON.stringify(summary, null, 2) : formatAnomalies(summary));
   return 0;
 }

@@ -1,4 +1,4 @@
-import { ModelAliasChange, ModelVersion, RegistryAction } from '@flowsentry/audit';
+import { ModelAliasChange, ModelVersion, RegistryAction, RetrainRequest } from '@flowsentry/audit';
 import { formatAliasMove, formatModelDetail, formatRejection, formatVersionList } from './models-format';
 
 const at = (iso: string) => new Date(iso);
@@ -67,7 +67,19 @@ const actions: RegistryAction[] = [
 ];
 
 describe('formatModelDetail', () => {
-  const text = formatModelDetail({ modelName: 'network-flows', champion: '2', versions: [champion, archived], history, actions });
+  const retrains: RetrainRequest[] = [
+    {
+      trigger: 'drift.detected',
+      eventId: 'd1',
+      regimeSince: at('2026-11-02T08:30:00Z'),
+      status: 'done',
+      resolvedBy: '2',
+      detail: { severity: 'high', championVersion: '1', reason: '3 consecutive drifted batches of stream p0' },
+      createdAt: at('2026-11-02T08:40:00Z'),
+    },
+    { trigger: 'drift.detected', eventId: 'd2', regimeSince: null, status: 'absorbed', resolvedBy: null, detail: { severity: 'medium', championVersion: '1' }, createdAt: at('2026-11-02T08:45:00Z') },
+  ];
+  const text = formatModelDetail({ modelName: 'network-flows', champion: '2', versions: [champion, archived], history, actions, retrains });
 
   it('leads with the champion, then every version with threshold, metrics, decision, approval, eval report and lineage', () => {
     expect(text.split('\n').slice(0, 12)).toEqual([
@@ -93,16 +105,23 @@ describe('formatModelDetail', () => {
   });
 
   it('lists operator actions through every channel, refused ones with the refusal', () => {
-    expect(text.endsWith('operator actions (oldest first):\n' +
+    expect(text).toContain('operator actions (oldest first):\n' +
       '  2026-11-02T09:30:00Z  approve   v2  alice (cli)  applied: "reviewed the eval report"\n' +
-      '  2026-11-02T10:00:00Z  rollback  -  anonymous (http)  refused: "test" — missing bearer token')).toBe(true);
+      '  2026-11-02T10:00:00Z  rollback  -  anonymous (http)  refused: "test" — missing bearer token\n');
+  });
+
+  it('ends with the retrain requests: the drift that asked, and the version that answered or the request that absorbed it', () => {
+    expect(text.endsWith('retrain requests (oldest first):\n' +
+      '  2026-11-02T08:40:00Z  drift.detected (high, against v1)  -> retrained as v2, new regime from 2026-11-02T08:30:00Z: "3 consecutive drifted batches of stream p0"\n' +
+      '  2026-11-02T08:45:00Z  drift.detected (medium, against v1)  -> absorbed by the request already open')).toBe(true);
   });
 
   it('says "none" for a model without champion, moves or actions', () => {
-    const fresh = formatModelDetail({ modelName: 'network-flows', champion: null, versions: [version({})], history: [], actions: [] });
+    const fresh = formatModelDetail({ modelName: 'network-flows', champion: null, versions: [version({})], history: [], actions: [], retrains: [] });
     expect(fresh).toMatch(/^network-flows: champion none\n/);
     expect(fresh).toContain('champion history (oldest first):\n  none\n');
-    expect(fresh.endsWith('operator actions (oldest first):\n  none')).toBe(true);
+    expect(fresh).toContain('operator actions (oldest first):\n  none\n');
+    expect(fresh.endsWith('retrain requests (oldest first):\n  none')).toBe(true);
     expect(fresh).not.toContain('decided');
     expect(fresh).toContain('eval report  -');
   });

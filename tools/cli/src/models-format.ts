@@ -1,4 +1,4 @@
-import { AliasMove, ModelAliasChange, ModelVersion, RegistryAction } from '@flowsentry/audit';
+import { AliasMove, ModelAliasChange, ModelVersion, RegistryAction, RetrainRequest } from '@flowsentry/audit';
 import { table } from './text-table';
 
 /** What `models show` reports about one model name (or one of its versions). */
@@ -8,6 +8,7 @@ export interface ModelDetail {
   versions: ModelVersion[];
   history: ModelAliasChange[];
   actions: RegistryAction[];
+  retrains: RetrainRequest[];
 }
 
 export function formatJson(value: unknown): string {
@@ -35,7 +36,18 @@ export function formatModelDetail(detail: ModelDetail): string {
     const refusal = a.outcome === 'refused' && a.detail ? ` — ${a.detail}` : '';
     lines.push(`  ${time(a.at)}  ${a.action.padEnd(8)}  ${a.version === null ? '-' : `v${a.version}`}  ${a.actor} (${a.channel})  ${a.outcome}: ${quote(a.reason)}${refusal}`);
   }
+  lines.push('', 'retrain requests (oldest first):');
+  if (detail.retrains.length === 0) lines.push('  none');
+  for (const r of detail.retrains) lines.push(retrainLine(r));
   return lines.join('\n');
+}
+
+function retrainLine(r: RetrainRequest): string {
+  const { severity, championVersion, reason } = r.detail as { severity?: string; championVersion?: string; reason?: string };
+  const about = [severity, championVersion ? `against v${championVersion}` : undefined].filter(Boolean).join(', ');
+  const outcome = r.status === 'done' ? `retrained as v${r.resolvedBy}` : r.status === 'absorbed' ? 'absorbed by the request already open' : 'open: waiting for rows of the new regime';
+  const since = r.regimeSince ? `, new regime from ${time(r.regimeSince)}` : '';
+  return `  ${time(r.createdAt)}  ${r.trigger}${about ? ` (${about})` : ''}  -> ${outcome}${since}${reason ? `: ${quote(reason)}` : ''}`;
 }
 
 export function formatAliasMove(move: AliasMove, actor: string, reason: string): string {

@@ -1,4 +1,4 @@
 export { ModelRegistry, CHAMPION } from './model-registry';
-export type { AliasMove, CandidateVersion, EvaluationDecision, EvaluationOutcome, OperatorRequest } from './model-registry';
+export type { AliasMove, CandidateVersion, EvaluationDecision, EvaluationOutcome, OperatorRequest, RetrainRequest } from './model-registry';
 export { RegistryError } from './registry-error';
 export type { RegistryErrorCode } from './registry-error';

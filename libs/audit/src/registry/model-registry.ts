@@ -33,6 +33,21 @@ export interface OperatorRequest {
   traceparent?: string;
 }
 
+/** A request for a new version that is not a first model (drift, schedule), and how it ended. */
+export interface RetrainRequest {
+  trigger: string;
+  /** The event that asked (a drift.detected's id). */
+  eventId: string;
+  /** Event time from which the new regime's rows count. */
+  regimeSince: Date | null;
+  status: 'open' | 'absorbed' | 'done';
+  /** The version trained for it, once done. */
+  resolvedBy: string | null;
+  /** What the asking event said: severity, reason, the champion it was about. */
+  detail: Record<string, unknown>;
+  createdAt: Date;
+}
+
 export interface AliasMove {
   modelName: string;
   from: string | null;
@@ -84,6 +99,13 @@ export class ModelRegistry {
 
   async actions(modelName: string): Promise<RegistryAction[]> {
     return this.db.manager.find(RegistryAction, { where: { modelName }, order: { id: 'ASC' } });
+  }
+
+  /** Retrain requests of a model name, oldest first (the trainer writes them; see training_requests). */
+  async retrainRequests(modelName: string): Promise<RetrainRequest[]> {
+    const rows: Array<{ trigger: string; event_id: string; regime_since: Date | null; status: RetrainRequest['status']; resolved_by: string | null; detail: Record<string, unknown>; created_at: Date }> =
+      await this.db.query(`SELECT trigger, event_id, regime_since, status, resolved_by, detail, created_at FROM training_requests WHERE model_name = $1 ORDER BY id`, [modelName]);
+    return rows.map((r) => ({ trigger: r.trigger, eventId: r.event_id, regimeSince: r.regime_since, status: r.status, resolvedBy: r.resolved_by, detail: r.detail, createdAt: r.created_at }));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { AnomalyDetectedData, decodePipelineEvent, eventTimeMs, Topics, topicName } from '@flowsentry/contracts';
 import { KafkaClient, KafkaSettings, readTopic, TopicAdmin } from '@flowsentry/messaging';
 import { table } from '../text-table';
+import { LabelledDetection, NORMAL_LABEL } from './labelled-detection';
 
 export interface AnomaliesOptions {
   /** Only anomalies of this model name. */
@@ -23,6 +24,8 @@ export interface AnomalySummary {
   leadingReasons: Array<{ feature: string; anomalies: number }>;
   /** The most recent anomalies by event time, newest first. */
   latest: AnomalyDetectedData[];
+  /** Against the labels of every flow scored (`--labelled`). */
+  detection?: LabelledDetection;
 }
 
 const TOP = 5;
@@ -75,6 +78,7 @@ export function formatAnomalies(s: AnomalySummary): string {
   const lines = [`${s.total} anomalies${s.unreadable ? `, ${s.unreadable} unreadable messages` : ''}`];
   lines.push(`by model: ${listing(s.byModel)}`);
   if (s.byLabel) lines.push(`by label (the events' own labels): ${listing(s.byLabel)}`);
+  if (s.detection) lines.push('', ...detectionLines(s.detection));
   lines.push('', 'sources with most anomalies:', indent(table(['SOURCE', 'ANOMALIES', 'MOST OFTEN FIRST REASON'], s.topSources.map((t) => [t.srcIp, String(t.anomalies), t.leadingReason]))));
   lines.push('', 'first reasons:', indent(table(['FEATURE', 'ANOMALIES'], s.leadingReasons.map((r) => [r.feature, String(r.anomalies)]))));
   lines.push('', `latest ${s.latest.length}:`);
@@ -84,6 +88,15 @@ export function formatAnomalies(s: AnomalySummary): string {
     for (const r of a.reasons.slice(0, 3)) lines.push(`      ${r.feature} = ${value(r.value)}${typical(r)}  (contribution ${r.contribution.toFixed(2)})`);
   }
   return lines.join('\n');
+}
+
+function detectionLines(d: LabelledDetection): string[] {
+  const rows = d.byLabel.map((l) => [l.label, String(l.flows), String(l.alerts), l.label === NORMAL_LABEL ? `${(100 * l.rate).toFixed(2)}% alerted (false positives)` : `recall ${l.rate.toFixed(3)}`]);
+  return [
+    `against the events' own labels (${d.scoredFlows} flows in ${d.scoredBatches} batches scored by the monitor):`,
+    indent(table(['LABEL', 'FLOWS', 'ALERTS', ''], rows)),
+    `precision: ${(100 * d.precision).toFixed(1)}% of the alerts are on attack flows`,
+  ];
 }
 
 function leadingReason(a: AnomalyDetectedData): string {

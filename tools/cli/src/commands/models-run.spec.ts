@@ -7,6 +7,7 @@ import { RegistryOperations } from './registry-command';
 
 const v = (version: string, status: ModelVersion['status']) => Object.assign(new ModelVersion(), { modelName: 'network-flows', version, status });
 const move = (from: string | null, to: string) => Object.assign(new ModelAliasChange(), { modelName: 'network-flows', fromVersion: from, toVersion: to });
+const retrain = (resolvedBy: string | null) => ({ trigger: 'drift.detected', eventId: `drift-${resolvedBy}`, regimeSince: null, status: resolvedBy ? ('done' as const) : ('absorbed' as const), resolvedBy, detail: {}, createdAt: new Date(0) });
 const action = (version: string | null) => Object.assign(new RegistryAction(), { modelName: 'network-flows', version });
 
 /** A registry holding v1 (archived), v2 (champion) and v3 (pending), that records what it was asked. */
@@ -17,6 +18,7 @@ function fakeRegistry(versions = [v('3', 'pending'), v('2', 'champion'), v('1', 
     champion: async () => versions.find((x) => x.status === 'champion') ?? null,
     history: async () => [move(null, '1'), move('1', '2')],
     actions: async () => [action('2'), action(null), action('3')],
+    retrainRequests: async () => [retrain('2'), retrain(null)],
     approve: async (request) => (calls.push(['approve', request]), { modelName: request.modelName, from: '2', to: request.version, change: 'approval' as const }),
     reject: async (request) => (calls.push(['reject', request]), v(request.version, 'rejected')),
     rollback: async (request) => (calls.push(['rollback', request]), { modelName: request.modelName, from: '2', to: request.to ?? '1', change: 'rollback' as const }),
@@ -32,6 +34,7 @@ describe('models show', () => {
     expect(detail.versions.map((x) => x.version)).toEqual(['3', '2', '1']);
     expect(detail.history).toHaveLength(2);
     expect(detail.actions).toHaveLength(3);
+    expect(detail.retrains).toHaveLength(2);
   });
 
   it('with a VERSION keeps only that version and the moves and actions that concern it', async () => {

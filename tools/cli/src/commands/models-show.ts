@@ -14,8 +14,8 @@ const NAME = 'models show';
 
 /**
  * One model name as an auditor reads it: each version with its threshold, metrics, eval report and
- * who decided what and why, then every move of the champion and every operator action. With a
- * VERSION, only that version and the moves and actions that concern it.
+ * who decided what and why, then every move of the champion, every operator action and every
+ * retrain request (the drift that asked for a version). With a VERSION, only what concerns it.
  */
 export const modelsShow: RegistryCommand<ShowParams, ModelDetail> = {
   name: NAME,
@@ -26,9 +26,15 @@ export const modelsShow: RegistryCommand<ShowParams, ModelDetail> = {
     return { modelName: modelNameArg(NAME, name!), version: version === undefined ? undefined : versionArg(NAME, version), json: values.json! };
   },
   async run(registry, { modelName, version }) {
-    const [versions, champion, history, actions] = await Promise.all([registry.list(modelName), registry.champion(modelName), registry.history(modelName), registry.actions(modelName)]);
+    const [versions, champion, history, actions, retrains] = await Promise.all([
+      registry.list(modelName),
+      registry.champion(modelName),
+      registry.history(modelName),
+      registry.actions(modelName),
+      registry.retrainRequests(modelName),
+    ]);
     if (versions.length === 0) throw new RegistryError('version-not-found', `no model named ${modelName} in the registry`);
-    const detail: ModelDetail = { modelName, champion: champion?.version ?? null, versions, history, actions };
+    const detail: ModelDetail = { modelName, champion: champion?.version ?? null, versions, history, actions, retrains };
     if (version === undefined) return detail;
     if (!versions.some((v) => v.version === version)) throw new RegistryError('version-not-found', `${modelName} has no version ${version}`);
     return {
@@ -36,6 +42,7 @@ export const modelsShow: RegistryCommand<ShowParams, ModelDetail> = {
       versions: versions.filter((v) => v.version === version),
       history: history.filter((h) => h.toVersion === version || h.fromVersion === version),
       actions: actions.filter((a) => a.version === version),
+      retrains: retrains.filter((r) => r.resolvedBy === version),
     };
   },
   render(detail, params) {
