@@ -154,15 +154,17 @@ produce --count "$train_events" --start 2026-11-17T08:00:00Z --attacks none
 produced=$((produced + train_events))
 wait_for "a first champion, taken up by the monitor" champion 1
 
-step "Wednesday: $attack_events flows with attack episodes (30% of the day); the monitor scores every flow"
-produce --count "$attack_events" --start 2026-11-18T08:00:00Z --attacks all --attack-share 0.3
+step "Wednesday: $attack_events flows with attack episodes (10% of the day); the monitor scores every flow"
+produce --count "$attack_events" --start 2026-11-18T08:00:00Z --attacks all
 produced=$((produced + attack_events))
 caught_up
 
 step "Thursday: $drift_events flows of a drifted traffic mix (more web and QUIC, larger transfers)"
 produce --count "$drift_events" --start 2026-11-19T08:00:00Z --attacks none --drift-at 0
 produced=$((produced + drift_events))
-wait_for "drift detected, a model retrained on the new traffic, promoted and taken up by the monitor" champion 2
+# The retrain is judged like any model: promoted (and taken up by the monitor) or rejected with its reason.
+evaluated() { metric flowsentry_evaluator_events_in_total "$evaluator_port"; }
+wait_for "drift detected, a model retrained on the new traffic and judged by the evaluator" evaluated 2
 
 step "sending 3 invalid events (they must reach the dead-letter topic with a reason)"
 printf '%s\n' '{"ts": "not a time", "sensor_id": "demo"}' '{"truncated": ' \

@@ -148,6 +148,9 @@ describe('silver.ready: scoring, data quality and drift for the champion in forc
     expect(data).toMatchObject({ modelName: 'flows', championVersion: '1', datasetId: third.event.data.datasetId, reportKey: `monitor/flows/1/batches/${third.event.data.datasetId}/drift.json` });
     expect(data.driftedFeatures.map((f) => f.feature)).toEqual(expect.arrayContaining(['log_bytes_out', 'anomaly_score']));
     expect(data.reason).toMatch(/^3 consecutive drifted batches of stream p0/);
+    // The trainer's new regime starts at the confirming batch's first event, in event time.
+    expect(data.regimeSince).toBe(third.event.data.minEventTime);
+    expect(data.regimeSince).toBeDefined();
     expect(alerts.raised.filter((a) => a.kind === 'drift')).toEqual([expect.objectContaining({ key: 'drift:flows:1', severity: data.severity })]);
     expect(state.row!.drift).toMatchObject({ streams: {}, raisedDataset: third.event.data.datasetId });
 

@@ -132,7 +132,7 @@ export class SilverReadyHandler implements PipelineStep<typeof Topics.silverRead
       },
       this.settings.drift,
     );
-    const drift = verdict.kind === 'raise' ? this.driftDetected(champion, data.datasetId, formatRef(refs.drift), quality.drift, scorePsi, verdict) : undefined;
+    const drift = verdict.kind === 'raise' ? this.driftDetected(champion, data.datasetId, data.minEventTime, formatRef(refs.drift), quality.drift, scorePsi, verdict) : undefined;
 
     this.raiseAlerts(champion, data.datasetId, quality, drift, formatRef(refs.violations));
     this.observe(quality, verdict, scorePsi, alertRate, anomalies.outputs.length, anomalies.unemittable, drift);
@@ -185,6 +185,7 @@ export class SilverReadyHandler implements PipelineStep<typeof Topics.silverRead
   private driftDetected(
     champion: MonitoredChampion,
     datasetId: string,
+    minEventTime: string | undefined,
     reportKey: string,
     report: DriftReport,
     scorePsi: number | null,
@@ -204,6 +205,7 @@ export class SilverReadyHandler implements PipelineStep<typeof Topics.silverRead
         severity: verdict.severity,
         driftedFeatures: driftedFeatures(report, scorePsi, this.settings.drift.scorePsi),
         reason: `${verdict.reason} (champion v${version}; batches ${verdict.datasets.join(', ')})`,
+        ...(minEventTime ? { regimeSince: minEventTime } : {}),
       },
     };
   }

@@ -82,6 +82,14 @@ describe('DriftDetectedHandler', () => {
     expect(steps.state.requests.rows[0]).toMatchObject({ status: 'open', regimeSince: T0 + 5 * HOUR });
   });
 
+  it('starts the regime at the event time the drift event names, not at the time it was sent, even before the dataset is cataloged', async () => {
+    const steps = await withFirstModel();
+    // Sent on a later wall-clock day than the traffic it is about (SILVER lagging, or a replay).
+    const event = driftEvent(MODEL, 'it.network.events-p9-unknown', 0, new Date('2026-12-24T00:00:00Z'), new Date(T0 + 3 * HOUR));
+    await handled(steps.driftDetected.handle(event, fakeContext));
+    expect(steps.state.requests.rows[0]).toMatchObject({ status: 'open', regimeSince: T0 + 3 * HOUR });
+  });
+
   it('leaves drift of another model to that model’s trainer', async () => {
     const steps = await withFirstModel();
     const outcome = await steps.driftDetected.handle(driftEvent('other-model', after[0]!.datasetId, 0), fakeContext);

@@ -12,8 +12,9 @@ type DriftDetected = PipelineEventOf<typeof Topics.driftDetected>;
 /**
  * One drift.detected: raise a retrain request for the model, or, while one is open, record the
  * event as absorbed into it (a burst of drift events gives one retrain). The new regime starts at
- * the drifted dataset's first event time (the drift event's own time if the catalog does not know
- * the dataset yet). If the regime already holds enough rows, the retrain happens right here;
+ * the event time the drift event names (`regimeSince`), else the drifted dataset's first event time
+ * from the catalog, else (a producer that names neither, a dataset not yet cataloged) the drift
+ * event's own time. If the regime already holds enough rows, the retrain happens right here;
  * otherwise the first silver.ready that brings them does it (SilverReadyHandler).
  */
 export class DriftDetectedHandler implements PipelineStep<typeof Topics.driftDetected> {
@@ -40,7 +41,9 @@ export class DriftDetectedHandler implements PipelineStep<typeof Topics.driftDet
     const request: DriftRequest = {
       modelName: this.modelName,
       eventId: event.id,
-      regimeSince: drifted?.minEventTime ?? Date.parse(event.time),
+      // Event time, always: the drift event's own `time` is the wall clock of its sending, and a
+      // regime starting there would wait for rows from the future when SILVER lags or is replayed.
+      regimeSince: drift.regimeSince ? Date.parse(drift.regimeSince) : (drifted?.minEventTime ?? Date.parse(event.time)),
       detail: { datasetId: drift.datasetId, championVersion: drift.championVersion, severity: drift.severity, reason: drift.reason },
     };
     const regimeSince = open?.regimeSince ?? request.regimeSince;

@@ -159,12 +159,21 @@ export function silverReadyEvent(d: CatalogDataset, time = new Date(d.maxEventTi
 }
 
 /** A drift.detected the monitor would emit about a dataset. */
-export function driftEvent(modelName: string, datasetId: string, n: number, time = new Date('2026-11-03T00:00:00Z')) {
+export function driftEvent(modelName: string, datasetId: string, n: number, time = new Date('2026-11-03T00:00:00Z'), regimeSince?: Date) {
   return buildEvent(Topics.driftDetected, {
     id: deterministicId('drift.detected', modelName, datasetId, n),
     service: 'monitor',
     subject: modelName,
     time,
-    data: { modelName, championVersion: '1', datasetId, reportKey: `monitor/${modelName}/drift-${n}.json`, severity: 'high', driftedFeatures: [], reason: 'test drift' },
+    data: {
+      modelName,
+      championVersion: '1',
+      datasetId,
+      reportKey: `monitor/${modelName}/drift-${n}.json`,
+      severity: 'high',
+      driftedFeatures: [],
+      reason: 'test drift',
+      ...(regimeSince ? { regimeSince: regimeSince.toISOString() } : {}),
+    },
   });
 }

@@ -14,6 +14,12 @@ export const DriftDetectedData = z.object({
   severity: DriftSeverity,
   driftedFeatures: z.array(z.object({ feature: z.string(), test: z.string(), statistic: z.number(), threshold: z.number() })),
   reason: z.string().min(1),
+  /**
+   * Event time of the drifted traffic: the earliest event of the batch that confirmed the drift.
+   * The trainer's new regime starts here. Optional for producers that do not know it; the trainer
+   * then asks its catalog for the dataset's first event time.
+   */
+  regimeSince: z.iso.datetime().optional(),
 });
 export type DriftDetectedData = z.infer<typeof DriftDetectedData>;
 export const DriftDetectedEvent = cloudEvent(DRIFT_DETECTED_TYPE, DriftDetectedData);
