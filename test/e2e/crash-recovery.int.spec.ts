@@ -5,7 +5,7 @@ import { StackRole } from '../support/stack-env';
 import { eventually } from '../support/eventually';
 import { PipelineFixture } from '../support/pipeline-fixture';
 import { RunningService, startService } from '../support/service-process';
-import { restartStackServer, runTrafficProducer } from '../support/tools';
+import { metricValue, restartStackServer, runTrafficProducer } from '../support/tools';
 
 type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
 type ModelTrained = PipelineEventOf<typeof Topics.modelTrained>;
@@ -27,16 +27,19 @@ interface RunOutcome {
   duplicates: Record<string, number>;
   /** SILVER batches the monitor has no step record for, or more than one. */
   batchesNotJudgedOnce: number;
+  /** Events each instance of transform and monitor handled (from its /metrics), in start order. */
+  perInstance: Record<'transform' | 'monitor', number[]>;
   /** Per batch: anomalies on the topic against the count the monitor committed for it; the batches where they differ. */
   anomalyCountMismatches: string[];
 }
 
-type Disruption = 'none' | 'kill-each-service' | 'restart-broker';
+type Disruption = 'none' | 'kill-each-service' | 'restart-broker' | 'scale-out';
 
 /**
  * Runs of the same traffic through all five services as OS processes: one left alone, one in which
- * every service is SIGKILLed in turn while it has work in hand and restarted, one in which the
- * Kafka broker is stopped and started again mid-run. RAW objects and SILVER datasets are named from
+ * every service is SIGKILLed in turn while it has work in hand and restarted, one with two
+ * instances each of transform and monitor, one in which the Kafka broker is stopped and started
+ * again mid-run. RAW objects and SILVER datasets are named from
  * Kafka offsets and ingest cuts batches by size (each day's tail by time, after the producer is
  * done), so every run must land the same ones. Every output must exist exactly once (by id), and
  * every SILVER batch must be judged once, with all the anomalies the monitor committed for it.
@@ -58,6 +61,12 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     }
     for (const fx of runs) await fx.tearDown();
   });
+
+  /** What one instance counted (0 once it is gone: a killed instance's count went with it). */
+  const handledBy = async (service: RunningService, metric: string): Promise<number> => {
+    const res = await fetch(`http://127.0.0.1:${service.port}/metrics`).catch(() => undefined);
+    return res?.ok ? metricValue(await res.text(), metric) : 0;
+  };
 
   async function stopAll(): Promise<void> {
     for (const service of running.splice(0)) {
@@ -90,6 +99,15 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
       const service = await startService(name as StackRole, env[name]);
       services.set(name, service);
       running.push(service);
+    }
+    const instances: Record<'transform' | 'monitor', RunningService[]> = { transform: [services.get('transform')!], monitor: [services.get('monitor')!] };
+    if (disruption === 'scale-out') {
+      // A second instance of each per-batch stage in the same consumer group: the group splits the partitions between them.
+      for (const name of ['transform', 'monitor'] as const) {
+        const second = await startService(name, env[name]);
+        instances[name].push(second);
+        running.push(second);
+      }
     }
     const killAndRestart = async (name: Service) => {
       const victim = services.get(name)!;
@@ -191,6 +209,10 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
       duplicates: Object.fromEntries(Object.entries(byId).map(([what, { duplicates }]) => [what, Object.keys(duplicates).length])),
       batchesNotJudgedOnce: silver.filter((e) => judged.filter((j) => j.input_ref === e.data.silverKey).length !== 1).length + Object.keys(judgedPerBatch.duplicates).length,
       anomalyCountMismatches: [...new Set([...Object.keys(onTopic), ...Object.keys(committed)])].filter((d) => onTopic[d] !== committed[d]).map(strip),
+      perInstance: {
+        transform: await Promise.all(instances.transform.map((i) => handledBy(i, 'flowsentry_transform_events_in_total'))),
+        monitor: await Promise.all(instances.monitor.map((i) => handledBy(i, 'flowsentry_monitor_batches_total'))),
+      },
     };
   }
 
@@ -216,6 +238,19 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     const crashed = await run('kill-each-service');
     await stopAll();
     expectSameAsCalm(crashed, undisturbed);
+  }, 1_500_000);
+
+  it('two instances each of transform and monitor in their groups: the same RAW and SILVER as one instance each, every output once, every batch judged once', async () => {
+    const undisturbed = await calmRun();
+    const scaled = await run('scale-out');
+    await stopAll();
+    expectSameAsCalm(scaled, undisturbed);
+    // Both instances of each worked: the group split the three partitions between them.
+    console.info(`per instance: transform ${scaled.perInstance.transform.join(' + ')}, monitor ${scaled.perInstance.monitor.join(' + ')}`);
+    for (const counts of Object.values(scaled.perInstance)) {
+      expect(counts).toHaveLength(2);
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+    }
   }, 1_500_000);
 
   it('a broker stopped and started mid-run: every service recovers by itself, with the same guarantees', async () => {
