@@ -62,10 +62,11 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     for (const fx of runs) await fx.tearDown();
   });
 
-  /** What one instance counted (0 once it is gone: a killed instance's count went with it). */
+  /** What one instance counted: 0 once it is gone (a killed instance's count went with it) or before it handled anything. */
   const handledBy = async (service: RunningService, metric: string): Promise<number> => {
     const res = await fetch(`http://127.0.0.1:${service.port}/metrics`).catch(() => undefined);
-    return res?.ok ? metricValue(await res.text(), metric) : 0;
+    const text = res?.ok ? await res.text() : '';
+    return text.includes(`${metric}{`) ? metricValue(text, metric) : 0;
   };
 
   async function stopAll(): Promise<void> {
@@ -245,12 +246,14 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     const scaled = await run('scale-out');
     await stopAll();
     expectSameAsCalm(scaled, undisturbed);
-    // Both instances of each worked: the group split the three partitions between them.
+    // Two instances of each ran in the group, and between them handled every batch. How the work
+    // split is logged, not asserted: raw.landed is keyed by source partition, and three keys can
+    // hash onto two of its partitions, so one instance may get none (measured: 21 + 25 and 16 + 34).
     console.info(`per instance: transform ${scaled.perInstance.transform.join(' + ')}, monitor ${scaled.perInstance.monitor.join(' + ')}`);
-    for (const counts of Object.values(scaled.perInstance)) {
-      expect(counts).toHaveLength(2);
-      expect(Math.min(...counts)).toBeGreaterThan(0);
-    }
+    expect(scaled.perInstance.transform).toHaveLength(2);
+    expect(scaled.perInstance.monitor).toHaveLength(2);
+    expect(scaled.perInstance.transform.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(scaled.raw.length);
+    expect(scaled.perInstance.monitor.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(scaled.silver.length);
   }, 1_500_000);
 
   it('a broker stopped and started mid-run: every service recovers by itself, with the same guarantees', async () => {
