@@ -5,3 +5,4 @@ export * from './storage-settings';
 export * from './object-store';
 export * from './parquet';
 export * from './silver';
+export * from './model-object';

@@ -1,6 +1,6 @@
 import { PoisonMessageError } from '@flowsentry/contracts';
 import { OnnxModelMetadata, readOnnxMetadata } from '@flowsentry/ml';
-import { isNotFoundError, ObjectRef, ObjectStore, parseRef, sha256Hex } from '@flowsentry/storage';
+import { ObjectStore, readModelObject, sha256Hex } from '@flowsentry/storage';
 
 /** A model as the registry and `model.trained` name it: ONNX bytes by hash, and its model.json. */
 export interface ModelRefs {
@@ -28,7 +28,7 @@ export type StoredModelErrorCode = 'missing-object' | 'hash-mismatch' | 'corrupt
  * not JSON) or bad-object-ref.
  */
 export async function loadStoredModel(objects: Pick<ObjectStore, 'get'>, refs: ModelRefs): Promise<StoredModel> {
-  const bytes = await read(objects, refs.onnxKey);
+  const bytes = await readModelObject(objects, refs.onnxKey);
   const actual = sha256Hex(bytes);
   if (actual !== refs.sha256) throw new PoisonMessageError('hash-mismatch', `${refs.onnxKey} has sha256 ${actual}, it is named with ${refs.sha256}`);
   let metadata: OnnxModelMetadata;
@@ -39,7 +39,7 @@ export async function loadStoredModel(objects: Pick<ObjectStore, 'get'>, refs: M
   }
   let card: Record<string, unknown>;
   try {
-    card = JSON.parse((await read(objects, refs.metadataKey)).toString('utf8')) as Record<string, unknown>;
+    card = JSON.parse((await readModelObject(objects, refs.metadataKey)).toString('utf8')) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof PoisonMessageError) throw err;
     throw new PoisonMessageError('corrupt-model', `${refs.metadataKey} is not JSON: ${(err as Error).message}`, { cause: err });
@@ -59,20 +59,4 @@ export function targetAlertRateOf(card: Record<string, unknown>, metadata: Pick<
     if (typeof value === 'number' && value > 0 && value <= 1) return value;
   }
   return null;
-}
-
-async function read(objects: Pick<ObjectStore, 'get'>, key: string): Promise<Buffer> {
-  let ref: ObjectRef;
-  try {
-    ref = parseRef(key);
-  } catch (err) {
-    throw new PoisonMessageError('bad-object-ref', (err as Error).message, { cause: err });
-  }
-  if (ref.layer !== 'models') throw new PoisonMessageError('bad-object-ref', `${key} is not in the MODELS layer`);
-  try {
-    return await objects.get(ref);
-  } catch (err) {
-    if (isNotFoundError(err)) throw new PoisonMessageError('missing-object', `${key} does not exist`, { cause: err });
-    throw err;
-  }
 }

@@ -1,6 +1,6 @@
 import { PoisonMessageError } from '@flowsentry/contracts';
 import { FeatureSpec, readOnnxMetadata } from '@flowsentry/ml';
-import { isNotFoundError, ObjectRef, ObjectStore, parseRef, sha256Hex, SilverDatasetRef } from '@flowsentry/storage';
+import { ObjectStore, readModelObject, sha256Hex, SilverDatasetRef } from '@flowsentry/storage';
 
 /** A champion as champion.changed and the registry name it. */
 export interface ChampionRef {
@@ -35,7 +35,7 @@ export interface ChampionModel {
  * PoisonMessageError (code: missing-object, hash-mismatch, corrupt-model, bad-object-ref).
  */
 export async function loadChampionModel(objects: Pick<ObjectStore, 'get'>, ref: ChampionRef): Promise<ChampionModel> {
-  const onnx = await read(objects, ref.onnxKey);
+  const onnx = await readModelObject(objects, ref.onnxKey);
   const actual = sha256Hex(onnx);
   if (actual !== ref.sha256) throw new PoisonMessageError('hash-mismatch', `${ref.onnxKey} has sha256 ${actual}, it is named with ${ref.sha256}`);
   let metadata;
@@ -46,7 +46,7 @@ export async function loadChampionModel(objects: Pick<ObjectStore, 'get'>, ref: 
   }
   let card: ModelCard;
   try {
-    card = JSON.parse((await read(objects, ref.metadataKey)).toString('utf8')) as ModelCard;
+    card = JSON.parse((await readModelObject(objects, ref.metadataKey)).toString('utf8')) as ModelCard;
   } catch (err) {
     if (err instanceof PoisonMessageError) throw err;
     throw new PoisonMessageError('corrupt-model', `${ref.metadataKey} is not JSON: ${(err as Error).message}`, { cause: err });
@@ -78,20 +78,4 @@ interface ModelCard {
 function isDatasetRef(d: unknown): d is SilverDatasetRef & { rows: number } {
   const r = d as Record<string, unknown>;
   return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.sha256 === 'string' && typeof r.rows === 'number';
-}
-
-async function read(objects: Pick<ObjectStore, 'get'>, key: string): Promise<Buffer> {
-  let ref: ObjectRef;
-  try {
-    ref = parseRef(key);
-  } catch (err) {
-    throw new PoisonMessageError('bad-object-ref', (err as Error).message, { cause: err });
-  }
-  if (ref.layer !== 'models') throw new PoisonMessageError('bad-object-ref', `${key} is not in the MODELS layer`);
-  try {
-    return await objects.get(ref);
-  } catch (err) {
-    if (isNotFoundError(err)) throw new PoisonMessageError('missing-object', `${key} does not exist`, { cause: err });
-    throw err;
-  }
 }
