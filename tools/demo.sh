@@ -191,7 +191,7 @@ echo "           monitor reports: monitor/$model/<version>/batches/<dataset>/{dr
 echo
 echo "lineage:   flowsentry lineage $model (the champion back to the Kafka offsets its data came from; first lines)"
 { node tools/cli/dist/cli.js lineage "$model" || true; } | head -12 || true
-echo "traces:    $JAEGER_QUERY_URL/search?service=flowsentry-monitor"
+echo "traces:    each version's 'trace' above is the run that trained it, one trace from the producer's send to the monitor; all runs: $JAEGER_QUERY_URL/search?service=flowsentry-ingest"
 echo "audit:     eval \"\$(bash tools/stack/stack.sh env cli)\"; psql -c 'select service, step, status, input_ref from step_records order by id desc limit 10'"
 
 if ((keep)); then

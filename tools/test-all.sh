@@ -15,9 +15,10 @@ die() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 step "installing dependencies (npm cache in $npm_config_cache) and building"
 ensure_workspace >&2 || die "install or build failed (see above)"
 
-step "lint (eslint)"
-lint_failed=0
-npx eslint . >&2 || lint_failed=1
+step "lint (eslint) and typecheck (tsc, specs included: the test runners only strip types)"
+static_failed=0
+npx eslint . >&2 || static_failed=1
+npx tsc -p tsconfig.json --noEmit >&2 || static_failed=1
 
 step "starting the local stack"
 bash tools/stack/stack.sh up >&2 || die "the local stack did not start (see messages above)"
@@ -38,7 +39,7 @@ node -e '
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
     skipped += r.numPendingTests + r.numTodoTests;
   }
-  if (process.argv[2] === "1") console.error("lint failed (see eslint output above)");
+  if (process.argv[2] === "1") console.error("lint or typecheck failed (see eslint and tsc output above)");
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed > 0 || passed === 0 || process.argv[2] === "1" ? 1 : 0);
-' "$results" "$lint_failed"
+' "$results" "$static_failed"

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { PipelineEventOf, Topics } from '@flowsentry/contracts';
+import { ALL_TOPICS, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { readTopic } from '@flowsentry/messaging';
 import { StackRole } from '../support/stack-env';
 import { eventually } from '../support/eventually';
 import { PipelineFixture } from '../support/pipeline-fixture';
 import { RunningService, startService } from '../support/service-process';
-import { metricValue, restartStackServer, runTrafficProducer } from '../support/tools';
+import { metricValue, restartStackServer, runCli, runTrafficProducer } from '../support/tools';
 
 type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
 type ModelTrained = PipelineEventOf<typeof Topics.modelTrained>;
@@ -14,6 +14,13 @@ type Anomaly = PipelineEventOf<typeof Topics.anomaliesDetected>;
 
 const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'] as const;
 type Service = (typeof SERVICES)[number];
+
+/** A finished run: what it produced, and its fixture and service settings, to start its services again. */
+interface Run {
+  outcome: RunOutcome;
+  fx: PipelineFixture;
+  env: Record<Service, Record<string, string>>;
+}
 
 /** What a run produced, with the run's topic prefix taken out of every name, so two runs compare. */
 interface RunOutcome {
@@ -25,6 +32,8 @@ interface RunOutcome {
   anomalies: number;
   /** Ids seen more than once, per kind of output. */
   duplicates: Record<string, number>;
+  /** Messages on the run's dead-letter topics: a crash or an outage is never the events' fault. */
+  deadLetters: string[];
   /** SILVER batches the monitor has no step record for, or more than one. */
   batchesNotJudgedOnce: number;
   /** Events each instance of transform and monitor handled (from its /metrics), in start order. */
@@ -52,9 +61,11 @@ type Disruption = 'none' | 'kill-each-service' | 'restart-broker' | 'scale-out';
 describe('crash recovery: services killed, the broker restarted, during a run', () => {
   const runs: PipelineFixture[] = [];
   const running: RunningService[] = [];
+  /** Every process any run started, for CRASH_IT_LOGS: a run's services are stopped before the next run starts. */
+  const started: RunningService[] = [];
 
   afterAll(async () => {
-    if (process.env.CRASH_IT_LOGS) for (const [i, service] of running.entries()) writeFileSync(`${process.env.CRASH_IT_LOGS}-${i}.log`, service.logs());
+    if (process.env.CRASH_IT_LOGS) for (const [i, service] of started.entries()) writeFileSync(`${process.env.CRASH_IT_LOGS}-${i}.log`, service.logs());
     for (const service of running.splice(0)) {
       service.kill('SIGKILL');
       await service.exited;
@@ -76,11 +87,23 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     }
   }
 
-  let calm: Promise<RunOutcome> | undefined;
-  /** The undisturbed run, once for the file. */
-  const calmRun = () => (calm ??= run('none').then(async (outcome) => (await stopAll(), outcome)));
+  /** One process per service, each with its settings, in pipeline order. */
+  async function startAll(env: Run['env']): Promise<Map<Service, RunningService>> {
+    const services = new Map<Service, RunningService>();
+    for (const name of SERVICES) {
+      const service = await startService(name as StackRole, env[name]);
+      services.set(name, service);
+      running.push(service);
+      started.push(service);
+    }
+    return services;
+  }
 
-  async function run(disruption: Disruption): Promise<RunOutcome> {
+  let calm: Promise<Run> | undefined;
+  /** The undisturbed run, once for the file; its services are stopped when it returns. */
+  const calmRun = () => (calm ??= run('none').then(async (done) => (await stopAll(), done)));
+
+  async function run(disruption: Disruption): Promise<Run> {
     const crash = disruption === 'kill-each-service';
     const fx = new PipelineFixture();
     runs.push(fx);
@@ -95,12 +118,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
       evaluator: fx.serviceEnv('evaluator', { EVALUATOR_ANNOUNCE_INTERVAL_MS: '250', EVALUATOR_ANNOUNCE_MODEL_PREFIX: fx.prefix }),
       monitor: fx.serviceEnv('monitor', { MONITOR_MODEL_NAME: model, MONITOR_DRIFT_CONSECUTIVE: '1000' }),
     };
-    const services = new Map<Service, RunningService>();
-    for (const name of SERVICES) {
-      const service = await startService(name as StackRole, env[name]);
-      services.set(name, service);
-      running.push(service);
-    }
+    const services = await startAll(env);
     const instances: Record<'transform' | 'monitor', RunningService[]> = { transform: [services.get('transform')!], monitor: [services.get('monitor')!] };
     if (disruption === 'scale-out') {
       // A second instance of each per-batch stage in the same consumer group: the group splits the partitions between them.
@@ -108,6 +126,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
         const second = await startService(name, env[name]);
         instances[name].push(second);
         running.push(second);
+        started.push(second);
       }
     }
     const killAndRestart = async (name: Service) => {
@@ -117,6 +136,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
       const service = await startService(name as StackRole, env[name]);
       services.set(name, service);
       running.push(service);
+      started.push(service);
     };
     const count = async (sql: string, params: unknown[]) => (await fx.db.query(sql, params))[0].n as number;
     const landedBatches = () => count(`SELECT count(*)::int AS n FROM ingestion_batches WHERE consumer_group = $1 AND status = 'landed'`, [fx.group('ingest')]);
@@ -194,17 +214,22 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     const onTopic: Record<string, number> = {};
     for (const a of anomalies) onTopic[a.data.datasetId] = (onTopic[a.data.datasetId] ?? 0) + 1;
     const committed = Object.fromEntries(judged.filter((j) => (j.details.anomalies ?? 0) > 0).map((j) => [j.details.datasetId!, j.details.anomalies!]));
+    const deadLetters: string[] = [];
+    for (const dlq of ALL_TOPICS.filter((t) => t.endsWith('.dlq'))) {
+      for (const m of await readTopic(fx.kafka, fx.topic(dlq), { timeoutMs: 5_000, idleMs: 1_000 })) deadLetters.push(`${dlq}: ${strip(m.value?.toString() ?? '').slice(0, 300)}`);
+    }
     const byId = {
       silver: ids(silver.map((e) => e.id)),
       models: ids(models.map((e) => e.id)),
       evaluations: ids(evaluations.map((e) => e.id)),
       anomalies: ids(anomalies.map((e) => e.id)),
     };
-    return {
+    const outcome: RunOutcome = {
       events: rawRows.reduce((n, r) => n + r.event_count, 0),
       raw: ids(rawRows.map((r) => strip(r.object_ref))).sorted,
       silver: ids(silver.map((e) => `${strip(e.data.silverKey)} ${e.data.rows}`)).sorted,
       models: models.length,
+      deadLetters,
       evaluations: evaluations.map((e) => `v${e.data.version} promoted=${e.data.promoted}`),
       anomalies: anomalies.length,
       duplicates: Object.fromEntries(Object.entries(byId).map(([what, { duplicates }]) => [what, Object.keys(duplicates).length])),
@@ -215,6 +240,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
         monitor: await Promise.all(instances.monitor.map((i) => handledBy(i, 'flowsentry_monitor_batches_total'))),
       },
     };
+    return { outcome, fx, env };
   }
 
   const expectSameAsCalm = (disturbed: RunOutcome, undisturbed: RunOutcome) => {
@@ -224,6 +250,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     for (const outcome of [undisturbed, disturbed]) {
       expect(outcome.duplicates).toEqual({ silver: 0, models: 0, evaluations: 0, anomalies: 0 });
       expect(outcome.batchesNotJudgedOnce).toBe(0);
+      expect(outcome.deadLetters).toEqual([]);
       expect(outcome.anomalyCountMismatches).toEqual([]);
     }
     expect(disturbed.events).toBe(undisturbed.events);
@@ -235,15 +262,15 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
   };
 
   it('SIGKILL of each service in turn, then a restart: the same RAW and SILVER as a run left alone, every output once, every batch judged once with all its anomalies', async () => {
-    const undisturbed = await calmRun();
-    const crashed = await run('kill-each-service');
+    const undisturbed = (await calmRun()).outcome;
+    const crashed = (await run('kill-each-service')).outcome;
     await stopAll();
     expectSameAsCalm(crashed, undisturbed);
   }, 1_500_000);
 
   it('two instances each of transform and monitor in their groups: the same RAW and SILVER as one instance each, every output once, every batch judged once', async () => {
-    const undisturbed = await calmRun();
-    const scaled = await run('scale-out');
+    const undisturbed = (await calmRun()).outcome;
+    const scaled = (await run('scale-out')).outcome;
     await stopAll();
     expectSameAsCalm(scaled, undisturbed);
     // Two instances of each ran in the group, and between them handled every batch. How the work
@@ -257,9 +284,60 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
   }, 1_500_000);
 
   it('a broker stopped and started mid-run: every service recovers by itself, with the same guarantees', async () => {
-    const undisturbed = await calmRun();
-    const restarted = await run('restart-broker');
+    const undisturbed = (await calmRun()).outcome;
+    const restarted = (await run('restart-broker')).outcome;
     await stopAll();
     expectSameAsCalm(restarted, undisturbed);
+  }, 1_500_000);
+
+  it('replaying raw.landed for transform with `flowsentry replay` re-creates nothing: no new object, record or message anywhere downstream', async () => {
+    const { fx, env } = await calmRun();
+    const downstream = [Topics.silverReady, Topics.modelTrained, Topics.evalDone, Topics.anomaliesDetected, Topics.driftDetected] as const;
+    const snapshot = async () => ({
+      messages: Object.fromEntries(
+        await Promise.all(
+          downstream.map(async (topic) => [topic, (await readTopic(fx.kafka, fx.topic(topic), { timeoutMs: 30_000, idleMs: 3_000 })).map((m) => m.value!.toString()).sort()]),
+        ),
+      ) as Record<(typeof downstream)[number], string[]>,
+      silverObjects: (await fx.store.list('silver', '')).filter((o) => o.key.includes(`${fx.prefix}.`)).map((o) => o.key).sort(),
+      records: (
+        await fx.db.query(
+          `SELECT (SELECT count(*) FROM processed_events WHERE starts_with(consumer_group, $1))::int AS processed,
+                  (SELECT count(*) FROM step_records WHERE input_ref LIKE $2)::int AS steps,
+                  (SELECT count(*) FROM artifacts WHERE ref LIKE $2)::int AS artifacts,
+                  (SELECT count(*) FROM lineage_edges WHERE child_ref LIKE $2)::int AS edges,
+                  (SELECT count(*) FROM training_datasets WHERE starts_with(dataset_id, $3))::int AS datasets`,
+          [fx.prefix, `%${fx.prefix}.%`, `${fx.prefix}.`],
+        )
+      )[0],
+    });
+    const before = await snapshot();
+    const rawLanded = (await readTopic(fx.kafka, fx.topic(Topics.rawLanded), { timeoutMs: 30_000, idleMs: 3_000 })).length;
+    expect(rawLanded).toBeGreaterThan(40);
+    expect(before.messages[Topics.silverReady]).toHaveLength(rawLanded);
+    expect(before.messages[Topics.anomaliesDetected].length).toBeGreaterThan(1_000);
+
+    // The services are stopped (a group is rewound only while no member is in it); rewind transform's, start all five.
+    const rewound = await runCli(fx.prefix, ['replay', '--topic', 'raw.landed', '--group', fx.group('transform'), '--earliest']);
+    console.info(rewound.trim());
+    const [replay] = await fx.db.query(`SELECT count(*)::int AS n FROM replays WHERE consumer_group = $1`, [fx.group('transform')]);
+    expect(replay.n).toBe(1);
+    const services = await startAll(env);
+
+    // Transform reads every raw.landed again and finds each one handled and its outputs sent.
+    const transform = services.get('transform')!;
+    await eventually(
+      async () => (await handledBy(transform, 'flowsentry_transform_redeliveries_total')) >= rawLanded || undefined,
+      `transform to read all ${rawLanded} raw.landed again`,
+      240_000,
+      1_000,
+    );
+    expect(await handledBy(transform, 'flowsentry_transform_redeliveries_total')).toBe(rawLanded);
+    expect(await handledBy(transform, 'flowsentry_transform_events_out_total')).toBe(0);
+    const after = await snapshot();
+    await stopAll();
+    for (const topic of downstream) expect({ topic, messages: after.messages[topic] }).toEqual({ topic, messages: before.messages[topic] });
+    expect(after.silverObjects).toEqual(before.silverObjects);
+    expect(after.records).toEqual(before.records);
   }, 1_500_000);
 });

@@ -129,9 +129,8 @@ describe('drift loop: five services on producer traffic', () => {
             MONITOR_MODEL_NAME: model,
             MONITOR_WEBHOOK_URL: `${receiver.origin}/hooks/drift-loop-token`,
             MONITOR_WEBHOOK_TIMEOUT_MS: '1000',
-            MONITOR_WEBHOOK_MAX_ATTEMPTS: '50',
             MONITOR_WEBHOOK_RETRY_INITIAL_MS: '500',
-            MONITOR_WEBHOOK_RETRY_MAX_MS: '10000',
+            MONITOR_WEBHOOK_RETRY_MAX_MS: '5000',
           }),
         ),
       );
@@ -234,6 +233,17 @@ describe('drift loop: five services on producer traffic', () => {
       // Connected: one root, the producer's send of the batch's first event; every other span's parent is in the trace.
       const roots = rootsOf(trace);
       expect(roots.map((span) => `${serviceOf(trace, span)} ${span.operationName}`)).toEqual([`flowsentry-producer ${fx.prefix}.network.events send`]);
+      // Fan-in is linked, not parented: ingest's batch span links the producer sends of its other
+      // events; the span that trained v1 links the run of every other dataset it learnt from.
+      const followsFrom = (span: (typeof trace.spans)[number]) => span.references.filter((r) => r.refType === 'FOLLOWS_FROM');
+      const landing = trace.spans.filter((span) => serviceOf(trace, span) === 'flowsentry-ingest' && span.operationName === 'ingest.land_batch');
+      expect(landing).toHaveLength(1);
+      expect(followsFrom(landing[0]!).length).toBeGreaterThan(0);
+      const v1Data = (JSON.parse(v1Message.value!.toString()) as ModelTrained).data;
+      const training = trace.spans.find((span) => serviceOf(trace, span) === 'flowsentry-trainer' && span.tags.some((t) => t.key === 'flowsentry.model_version' && t.value === '1'))!;
+      const datasetLinks = followsFrom(training);
+      expect(datasetLinks).toHaveLength(Math.min(128, v1Data.trainingDatasets.length + v1Data.holdoutDatasets.length - 1));
+      expect(datasetLinks.every((r) => r.spanID !== training.spanID)).toBe(true);
       console.info(`trace ${traceId}: ${trace.spans.length} spans, ${[...new Set(trace.spans.map((span) => `${serviceOf(trace, span)} ${span.operationName}`))].join('; ')}`);
 
       // 7. Lineage: from the champion back to the Kafka offsets, through the audit trail alone.

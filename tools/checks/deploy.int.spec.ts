@@ -16,12 +16,12 @@ interface Run {
   output: string;
 }
 
-function runDeployCheck(outDir: string): Promise<Run> {
+function runDeployCheck(outDir: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       'bash',
       [join(repoRoot, 'tools/checks/deploy.sh')],
-      { cwd: repoRoot, env: { ...process.env, FLOWSENTRY_DEPLOY_OUT: outDir }, timeout: TEN_MINUTES, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: repoRoot, env: { ...process.env, FLOWSENTRY_DEPLOY_OUT: outDir, ...env }, timeout: TEN_MINUTES, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
@@ -60,6 +60,22 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(run.output).toContain('deploy-check: all deploy files valid');
     expect(run.output).not.toContain('deploy-check: FAIL');
   });
+
+  it('fails on a compose file that leaves out a setting a service reads, or sets one no service declares', async () => {
+    const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+    const broken = compose
+      .replace(/^\s+INGEST_RAW_GZIP_LEVEL: .*\n/m, '')
+      .replace(/^(\s+)TRAINER_SCHEDULE_MS: (.*)\n/m, (_, indent: string, value: string) => `${indent}TRAINER_SCHEDULE_MS: ${value}\n${indent}TRAINER_SCHEDUEL_MS: "0"\n`);
+    expect(broken).not.toBe(compose);
+    const file = join(outDir, 'broken-compose.yml');
+    writeFileSync(file, broken);
+
+    const refused = await runDeployCheck(join(outDir, 'broken'), { FLOWSENTRY_COMPOSE_FILE: file });
+
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('ingest: services/ingest/src/ingest.config.ts reads INGEST_RAW_GZIP_LEVEL, which docker-compose.yml does not set');
+    expect(refused.output).toContain('trainer: sets TRAINER_SCHEDUEL_MS, which services/trainer/src/trainer.config.ts does not declare');
+  }, TEN_MINUTES);
 
   it('names each file it validated', () => {
     expect(run.output).toContain('ok: hadolint Dockerfile');
@@ -158,7 +174,7 @@ describe('deploy files (Dockerfile, docker-compose.yml, helm/flowsentry) validat
     expect(config).toContain('PORT: "8085"');
     expect(config).toContain('PGUSER: "flowsentry_monitor"');
     expect(config).toMatch(/MINIO_SECRET_KEY_FILE: "\/var\/run\/secrets\/flowsentry\/MINIO_SECRET_KEY"/);
-    for (const setting of ['MONITOR_GROUP_ID: "flowsentry-monitor"', 'MONITOR_MODEL_NAME: "network-flows"', 'MONITOR_VIOLATION_ALERT_MIN: "1"', 'MONITOR_ALERT_DEDUP_MS: "600000"', 'MONITOR_WEBHOOK_TIMEOUT_MS: "5000"', 'MONITOR_WEBHOOK_MAX_ATTEMPTS: "6"', 'MONITOR_ALERT_QUEUE_MAX: "100"']) {
+    for (const setting of ['MONITOR_GROUP_ID: "flowsentry-monitor"', 'MONITOR_MODEL_NAME: "network-flows"', 'MONITOR_VIOLATION_ALERT_MIN: "1"', 'MONITOR_ALERT_DEDUP_MS: "600000"', 'MONITOR_WEBHOOK_TIMEOUT_MS: "5000"', 'MONITOR_ALERT_MAX_AGE_MS: "3600000"', 'MONITOR_ALERT_QUEUE_MAX: "100"']) {
       expect(config).toContain(setting);
     }
     // No webhook Secret named (the default): nothing mounted, no _FILE pointing at a missing file; alerts are logged.

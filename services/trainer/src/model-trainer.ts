@@ -67,6 +67,8 @@ export class ModelTrainer {
     const { training, holdout } = plan.window;
     const started = performance.now();
     this.deps.log.info({ model: modelName, trigger: plan.trigger, datasets: training.length, rows: rowsOf(training), holdout_datasets: holdout.length }, 'training started');
+    // Fan-in: the model's span continues the triggering event's trace and links the runs of every dataset it learnt from.
+    context.link([...training, ...holdout].map((d) => d.traceParent));
 
     const trained = await trainForest(this.deps.objects, training.map(refOf), featureVersion, forestSettings, context.heartbeat);
     const firstVersion = await this.deps.models.nextVersion(modelName);

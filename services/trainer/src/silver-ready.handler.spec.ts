@@ -1,5 +1,7 @@
+import { context, trace } from '@opentelemetry/api';
 import { deterministicId } from '@flowsentry/contracts';
 import { StepOutcome } from '@flowsentry/runtime';
+import { startInMemoryTracing } from '@flowsentry/telemetry';
 import { FEATURE_VERSION } from '../test/silver-fixtures';
 import { hourlyDatasets, MODEL, trainerSteps } from '../test/trainer-harness';
 import { commit, fakeContext, MemoryObjects, silverReadyEvent } from '../test/trainer-fakes';
@@ -62,6 +64,31 @@ describe('SilverReadyHandler', () => {
     expect(trained.lineage).toEqual([...hours.slice(0, 3).map((d) => ({ parentRef: d.silverKey, childRef: `models/${MODEL}/1/model.onnx`, relation: 'trained-on' })), { parentRef: `models/${MODEL}/1/model.onnx`, childRef: `models/${MODEL}/1/model.json`, relation: 'described' }]);
     const card = JSON.parse((await steps.objects.get({ layer: 'models', key: `${MODEL}/1/model.json` })).toString());
     expect(card.trainedAt).toBe(event.time);
+  });
+
+  it('links the model span to the run of every dataset it learnt from, training and holdout (fan-in)', async () => {
+    const tracing = startInMemoryTracing('trainer');
+    try {
+      const steps = trainerSteps(objects);
+      const linked: Array<Array<string | undefined>> = [];
+      const handled: string[] = [];
+      for (const dataset of hours.slice(0, 4)) {
+        // Each dataset's silver.ready is handled in a span of its own run, as the runtime does.
+        const span = trace.getTracer('spec').startSpan('trainer.training', { root: true });
+        const outcome = await context.with(trace.setSpan(context.active(), span), () =>
+          steps.silverReady.handle(silverReadyEvent(dataset), { ...fakeContext, link: (parents) => void linked.push([...parents]) }),
+        );
+        span.end();
+        await commit(outcome);
+        handled.push(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+      }
+
+      // The fourth dataset trained v1 on the first three and held the fourth out.
+      expect(steps.state.models.versions.map((v) => v.version)).toEqual(['1']);
+      expect(linked).toEqual([handled]);
+    } finally {
+      await tracing.shutdown();
+    }
   });
 
   it('run again after a crash before the commit, writes the same objects and registers one version', async () => {

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
-import { ATTR_DATASET_ID } from '@flowsentry/telemetry';
+import { ATTR_DATASET_ID, currentTraceparent } from '@flowsentry/telemetry';
 import { compareByEventTime, isTrainable, SeenDataset } from './dataset-catalog';
 import { supportsFeatureVersion } from './model-features';
 import { ModelTrainer } from './model-trainer';
@@ -81,5 +81,10 @@ function seenDataset(data: SilverReady['data']): SeenDataset {
     featureVersion: data.featuresSchemaVersion,
     minEventTime: data.minEventTime ? Date.parse(data.minEventTime) : null,
     maxEventTime: data.maxEventTime ? Date.parse(data.maxEventTime) : null,
+    ...traceParentOf(currentTraceparent()),
   };
+}
+
+function traceParentOf(traceParent: string | undefined): { traceParent?: string } {
+  return traceParent ? { traceParent } : {};
 }

@@ -128,6 +128,7 @@ export const fakeContext: StepContext = {
   source: { topic: 'silver.ready', partition: 0, offset: '0' },
   heartbeat: async () => undefined,
   annotate: () => undefined,
+  link: () => undefined,
 };
 
 /** Runs the outcome's persist as the runtime's commit would. */

@@ -101,7 +101,7 @@ function rawLandedFor(key: string, body: Buffer, first: number, last: number, co
   };
 }
 
-const context: StepContext = { runId: 'run', attempt: 1, source: { topic: 'raw.landed', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined };
+const context: StepContext = { runId: 'run', attempt: 1, source: { topic: 'raw.landed', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined };
 const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 3 };
 
 /** Handles an event and applies its outcome the way the runtime's transaction would. */

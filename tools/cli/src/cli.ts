@@ -19,6 +19,7 @@ import { labelledDetection, scoredLabelCounts } from './commands/labelled-detect
 import { formatLineage, lineageOf, resolveTarget } from './commands/lineage';
 import { formatStatus, pipelineStatus } from './commands/status';
 import { replay } from './commands/replay';
+import { jaegerUrl } from './jaeger-url';
 import { ReplayFrom } from './replay-plan';
 import { UsageError } from './usage-error';
 
@@ -106,7 +107,7 @@ async function runPipelineCommand(command: 'status' | 'replay', rest: string[]):
   if (command === 'status') {
     return withDatabase(async (db) => {
       const status = await pipelineStatus(kafka, admin, db, settings, values['ingest-group']!);
-      console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, process.env.JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686'));
+      console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status, jaegerUrl()));
       return 0;
     });
   }

@@ -79,10 +79,10 @@ describe('formatModelDetail', () => {
     },
     { trigger: 'drift.detected', eventId: 'd2', regimeSince: null, status: 'absorbed', resolvedBy: null, detail: { severity: 'medium', championVersion: '1' }, createdAt: at('2026-11-02T08:45:00Z') },
   ];
-  const text = formatModelDetail({ modelName: 'network-flows', champion: '2', versions: [champion, archived], history, actions, retrains });
+  const text = formatModelDetail({ modelName: 'network-flows', champion: '2', versions: [champion, archived], history, actions, retrains, traces: { '2': 'a'.repeat(32) } }, 'http://jaeger:16686');
 
-  it('leads with the champion, then every version with threshold, metrics, decision, approval, eval report and lineage', () => {
-    expect(text.split('\n').slice(0, 12)).toEqual([
+  it('leads with the champion, then every version with threshold, metrics, decision, approval, eval report, lineage and the trace of its run', () => {
+    expect(text.split('\n').slice(0, 13)).toEqual([
       'network-flows: champion v2',
       '',
       'versions (newest first):',
@@ -95,6 +95,7 @@ describe('formatModelDetail', () => {
       '      eval report  eval/network-flows/2/report.json',
       '      model        models/network-flows/1/model.onnx (sha256 ab12cd34ef56…), models/network-flows/1/model.json',
       '      trained on   1 dataset(s): silver/2026/11/01/batch-a.parquet',
+      `      trace        http://jaeger:16686/trace/${'a'.repeat(32)}`,
     ]);
   });
 
@@ -117,12 +118,13 @@ describe('formatModelDetail', () => {
   });
 
   it('says "none" for a model without champion, moves or actions', () => {
-    const fresh = formatModelDetail({ modelName: 'network-flows', champion: null, versions: [version({})], history: [], actions: [], retrains: [] });
+    const fresh = formatModelDetail({ modelName: 'network-flows', champion: null, versions: [version({})], history: [], actions: [], retrains: [], traces: {} }, 'http://jaeger:16686');
     expect(fresh).toMatch(/^network-flows: champion none\n/);
     expect(fresh).toContain('champion history (oldest first):\n  none\n');
     expect(fresh).toContain('operator actions (oldest first):\n  none\n');
     expect(fresh.endsWith('retrain requests (oldest first):\n  none')).toBe(true);
     expect(fresh).not.toContain('decided');
+    expect(fresh).toContain('      trace        -\n');
     expect(fresh).toContain('eval report  -');
   });
 });

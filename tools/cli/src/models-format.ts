@@ -9,6 +9,8 @@ export interface ModelDetail {
   history: ModelAliasChange[];
   actions: RegistryAction[];
   retrains: RetrainRequest[];
+  /** Per version, the trace id of the run that trained it. */
+  traces: Record<string, string>;
 }
 
 export function formatJson(value: unknown): string {
@@ -21,9 +23,10 @@ export function formatVersionList(versions: ModelVersion[]): string {
   return table(['MODEL', 'VERSION', 'STATUS', 'THRESHOLD', 'DECIDED BY', 'DECIDED AT', 'REASON'], rows);
 }
 
-export function formatModelDetail(detail: ModelDetail): string {
+/** `jaegerUrl` turns each version's trace id into a link to its run in Jaeger's UI. */
+export function formatModelDetail(detail: ModelDetail, jaegerUrl: string): string {
   const lines = [`${detail.modelName}: champion ${detail.champion === null ? 'none' : `v${detail.champion}`}`, '', 'versions (newest first):'];
-  for (const v of detail.versions) lines.push(...versionLines(v));
+  for (const v of detail.versions) lines.push(...versionLines(v, detail.traces[v.version], jaegerUrl));
   lines.push('', 'champion history (oldest first):');
   if (detail.history.length === 0) lines.push('  none');
   for (const h of detail.history) {
@@ -58,7 +61,7 @@ export function formatRejection(version: ModelVersion): string {
   return `${version.modelName} v${version.version}: rejected by ${version.decidedBy ?? '-'}: ${quote(version.decisionReason ?? '')}`;
 }
 
-function versionLines(v: ModelVersion): string[] {
+function versionLines(v: ModelVersion, traceId: string | undefined, jaegerUrl: string): string[] {
   const field = (label: string, value: string) => `      ${label.padEnd(12)} ${value}`;
   const lines = [`  v${v.version}  ${v.status}  (created ${time(v.createdAt)})`];
   lines.push(field('threshold', num(v.threshold)));
@@ -69,6 +72,7 @@ function versionLines(v: ModelVersion): string[] {
   lines.push(field('eval report', v.evalRef ?? '-'));
   lines.push(field('model', `${v.onnxRef} (sha256 ${v.sha256.slice(0, 12)}…)${v.metadataRef ? `, ${v.metadataRef}` : ''}`));
   lines.push(field('trained on', v.trainingRefs.length === 0 ? '-' : `${v.trainingRefs.length} dataset(s): ${abridged(v.trainingRefs)}`));
+  lines.push(field('trace', traceId ? `${jaegerUrl}/trace/${traceId}` : '-'));
   return lines;
 }
 

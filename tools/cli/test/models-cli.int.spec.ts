@@ -31,12 +31,15 @@ describe('flowsentry models (the built CLI against the registry)', () => {
   const evaluatorDb = connect('evaluator');
   const ownerDb = connect('owner');
   const modelName = `it-cli-${randomBytes(4).toString('hex')}`;
+  const v1Trace = randomBytes(16).toString('hex');
 
   /** v1 champion (auto), v2 pending (manual policy), v3 rejected by the evaluator. */
   beforeAll(async () => {
     for (const db of [trainerDb, evaluatorDb, ownerDb]) await db.initialize();
     const trainer = new ModelRegistry(trainerDb);
     const evaluator = new ModelRegistry(evaluatorDb);
+    // v1's training run was traced; the others' were not.
+    await ownerDb.query(`INSERT INTO pipeline_runs (run_id, trigger, trace_id) VALUES ($1, 'silver.ready', $2)`, [`run-${modelName}-1`, v1Trace]);
     for (const decision of ['approved', 'pending', 'rejected'] as const) {
       const version = await trainerDb.transaction(async (em) => {
         const next = await trainer.nextVersion(em, modelName);
@@ -51,7 +54,7 @@ describe('flowsentry models (the built CLI against the registry)', () => {
           params: { seed: 42 },
           metrics: {},
           trainingRefs: [],
-          runId: `run-${next}`,
+          runId: `run-${modelName}-${next}`,
         });
         return next;
       });
@@ -65,6 +68,7 @@ describe('flowsentry models (the built CLI against the registry)', () => {
     for (const table of ['registry_actions', 'model_alias_history', 'model_aliases', 'model_versions']) {
       await ownerDb.query(`DELETE FROM ${table} WHERE model_name = $1`, [modelName]);
     }
+    await ownerDb.query(`DELETE FROM pipeline_runs WHERE run_id = $1`, [`run-${modelName}-1`]);
     for (const db of [trainerDb, evaluatorDb, ownerDb]) if (db.isInitialized) await db.destroy();
   });
 
@@ -86,10 +90,14 @@ describe('flowsentry models (the built CLI against the registry)', () => {
       ['1', 'champion'],
     ]);
     expect(detail.versions[2]).toMatchObject({ evalRef: `eval/${modelName}/1/report.json`, decidedBy: 'evaluator:manual', decisionReason: 'policy says approved' });
+    expect(detail.traces).toEqual({ '1': v1Trace });
+    const v1 = await runCliWithoutKafka(['models', 'show', modelName, '1']);
+    expect(v1.out).toContain(`      trace        ${stackEnv('cli').JAEGER_QUERY_URL ?? 'http://127.0.0.1:16686'}/trace/${v1Trace}\n`);
     const one = await runCliWithoutKafka(['models', 'show', modelName, 'v2']);
     expect(one.code).toBe(0);
     expect(one.out).toContain(`${modelName}: champion v1\n\nversions (newest first):\n  v2  pending`);
     expect(one.out).toContain(`eval report  eval/${modelName}/2/report.json`);
+    expect(one.out).toContain('      trace        -\n');
     expect(one.out).not.toContain('  v1  champion');
   });
 

@@ -101,6 +101,15 @@ export class ModelRegistry {
     return this.db.manager.find(RegistryAction, { where: { modelName }, order: { id: 'ASC' } });
   }
 
+  /** Per version, the trace id of the run that trained it (pipeline_runs), to follow it in Jaeger; versions without one are left out. */
+  async traces(modelName: string): Promise<Record<string, string>> {
+    const rows: Array<{ version: string; trace_id: string }> = await this.db.query(
+      `SELECT v.version, r.trace_id FROM model_versions v JOIN pipeline_runs r ON r.run_id = v.run_id WHERE v.model_name = $1 AND r.trace_id IS NOT NULL`,
+      [modelName],
+    );
+    return Object.fromEntries(rows.map((r) => [r.version, r.trace_id]));
+  }
+
   /** Retrain requests of a model name, oldest first (the trainer writes them; see training_requests). */
   async retrainRequests(modelName: string): Promise<RetrainRequest[]> {
     const rows: Array<{ trigger: string; event_id: string; regime_since: Date | null; status: RetrainRequest['status']; resolved_by: string | null; detail: Record<string, unknown>; created_at: Date }> =

@@ -19,6 +19,11 @@ export interface StepContext {
   heartbeat(): Promise<void>;
   /** Adds attributes to the step's span, e.g. the dataset id or the model version once known. */
   annotate(attributes: Record<string, string | number | boolean>): void;
+  /**
+   * Links the step's span to spans of other runs it fans in, given as stored `traceparent`s (a
+   * model links to the runs of the datasets it was trained on). Its parent stays the triggering event.
+   */
+  link(traceparents: Iterable<string | undefined>): void;
 }
 
 /** One event the step emits. Its id must be derived from the input, so a replay yields the same id. */

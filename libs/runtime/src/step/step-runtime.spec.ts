@@ -4,7 +4,7 @@ import { ConsumedMessage, DeadLetter } from '@flowsentry/messaging';
 import { ATTR_RUN_ID, injectTraceHeaders, startInMemoryTracing, type InMemoryTracing } from '@flowsentry/telemetry';
 import { PipelineStep, StepContext, StepOutcome } from './pipeline-step';
 import { stepMetrics } from './step-metrics';
-import { ConsumedSource, RETRIES_EXHAUSTED, StepRuntime } from './step-runtime';
+import { ConsumedSource, OutputsNotSentError, RETRIES_EXHAUSTED, StepRuntime } from './step-runtime';
 import { ProcessedRecord, SerializedOutput, StepCommit, StepFailure, StepStore } from './step-store';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
@@ -215,9 +215,8 @@ describe('StepRuntime', () => {
   it('re-sends the stored output byte for byte after a crash between the database commit and the send', async () => {
     sender.failNext = 100; // the process "dies" before the broker acknowledges
     const delivery = message(rawLanded(0));
-    await expect(runtime.handle(delivery, tools)).resolves.toBeUndefined(); // gives up into the DLQ after the retries…
-    deadLetters.letters.length = 0;
-    // …but the commit happened: a fresh runtime (the restarted process) gets the redelivery.
+    await expect(runtime.handle(delivery, tools)).rejects.toBeInstanceOf(OutputsNotSentError);
+    // The commit happened: a fresh runtime (the restarted process) gets the redelivery.
     sender.failNext = 0;
     step.calls.length = 0;
     const stored = store.commits[0]!.outputs;
@@ -239,6 +238,25 @@ describe('StepRuntime', () => {
 
     expect(step.calls).toHaveLength(1);
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it('never dead-letters an event whose outputs are on record when the broker stays down past the retries: the error goes to the consumer, which reads the event again', async () => {
+    sender.failNext = 100;
+    const delivery = message(rawLanded(0));
+
+    const error = await runtime.handle(delivery, tools).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(OutputsNotSentError);
+    expect((error as Error).message).toContain('outputs on record but not sent');
+    expect(deadLetters.letters).toHaveLength(0);
+    expect(store.failures).toHaveLength(0);
+    expect(sleeps).toHaveLength(3); // the whole retry budget was spent first
+    // The broker is back when the consumer reads the event again: the stored outputs go out, the step does not run again.
+    sender.failNext = 0;
+    await runtime.handle(delivery, tools);
+    expect(step.calls).toHaveLength(1);
+    expect(sender.sent).toHaveLength(1);
+    expect(sender.sent[0]!.outputs).toEqual(store.commits[0]!.outputs);
   });
 
   it('resumes a failed send from the stored output without running the step again', async () => {
@@ -326,6 +344,28 @@ describe('StepRuntime', () => {
     expect(span.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
     expect(span.attributes[ATTR_RUN_ID]).toBe('run-9');
     expect(sender.sent[0]!.traceId).toBe(producer.spanContext().traceId);
+  });
+
+  it('links the step span to the spans a step fans in (not to itself), keeping the producer as its parent', async () => {
+    const producer = trace.getTracer('spec').startSpan('raw.landed send');
+    const headers = injectTraceHeaders({}, trace.setSpan(context.active(), producer));
+    producer.end();
+    const earlier = trace.getTracer('spec').startSpan('an earlier run', { root: true });
+    earlier.end();
+    const { traceId, spanId } = earlier.spanContext();
+    step.behaviour = () => undefined;
+    const handle = step.handle.bind(step);
+    step.handle = async (event, ctx) => {
+      const own = trace.getActiveSpan()!.spanContext();
+      ctx.link([`00-${traceId}-${spanId}-01`, undefined, `00-${own.traceId}-${own.spanId}-01`]);
+      return handle(event, ctx);
+    };
+
+    await runtime.handle(message(rawLanded(0), Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(String(v))]))), tools);
+
+    const span = tracing.finishedSpans().find((s) => s.name === 'transform.transformation')!;
+    expect(span.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
+    expect(span.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([[traceId, spanId]]);
   });
 
   it('refuses two steps for one topic', () => {

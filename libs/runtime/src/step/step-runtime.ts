@@ -9,6 +9,7 @@ import {
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_RUN_ID,
   currentTraceId,
+  linksFromTraceparents,
   Logger,
   readRunId,
   withConsumerSpan,
@@ -60,6 +61,17 @@ export interface StepRuntimePorts {
 export const RETRIES_EXHAUSTED = 'retries-exhausted';
 
 /**
+ * The step's outputs are on record but the broker did not take them. Never dead-lettered: the
+ * event was handled, only the transport failed, and a dead letter would strand outputs that exist.
+ */
+export class OutputsNotSentError extends Error {
+  constructor(cause: unknown) {
+    super(`outputs on record but not sent: ${errorText(cause)}`, { cause });
+    this.name = 'OutputsNotSentError';
+  }
+}
+
+/**
  * The one way a pipeline step handles an event (brief §8):
  * decode and validate → dead-letter what cannot be read → continue the producer's trace → skip
  * or re-send what the guard already holds → run the step → record artifacts, lineage, step,
@@ -74,8 +86,11 @@ export const RETRIES_EXHAUSTED = 'retries-exhausted';
  * sends the stored bytes again, which consumers drop by event id).
  * Failures: bad input (a FlowsentryError that is not retriable) is dead-lettered at once with
  * its code as the reason; anything else is retried with backoff, heartbeating, and
- * dead-lettered as `retries-exhausted` once the budget is spent. If even the dead-letter send
- * fails (the broker is down) the error propagates, nothing is committed, the consumer re-reads.
+ * dead-lettered as `retries-exhausted` once the budget is spent. Sending outputs that are on
+ * record is the exception: a broker that stays down longer than the budget propagates the error,
+ * nothing is committed, and the consumer re-reads the event after a pause and re-sends the stored
+ * bytes, for as long as the outage lasts. If even a dead-letter send fails the error propagates
+ * the same way.
  */
 export class StepRuntime implements EventHandler {
   private readonly steps = new Map<PipelineTopic, PipelineStep>();
@@ -141,6 +156,7 @@ export class StepRuntime implements EventHandler {
         },
       );
     } catch (err) {
+      if (err instanceof RetriesExhaustedError && err.lastError instanceof OutputsNotSentError) throw err.lastError;
       if (err instanceof RetriesExhaustedError) {
         failed(err.lastError);
         return this.giveUp(step, event, message, runId, RETRIES_EXHAUSTED, `${err.attempts} attempts failed; last: ${errorText(err.lastError)}`, startedAt);
@@ -162,7 +178,15 @@ export class StepRuntime implements EventHandler {
     const startedAt = new Date();
     const endTimer = this.ports.metrics.handlerSeconds.startTimer({ topic: step.input });
     const source = { topic: message.topic, partition: message.partition, offset: message.offset };
-    const context: StepContext = { runId, attempt, source, heartbeat: tools.heartbeat, annotate: (attributes) => span.setAttributes(attributes) };
+    const context: StepContext = {
+      runId,
+      attempt,
+      source,
+      heartbeat: tools.heartbeat,
+      annotate: (attributes) => span.setAttributes(attributes),
+      // A link to the step's own span (a dataset recorded by this very step) would only repeat the parent chain.
+      link: (traceparents) => span.addLinks(linksFromTraceparents(traceparents).filter((link) => link.context.spanId !== span.spanContext().spanId)),
+    };
     const outcome = await step.handle(event, context);
     const outputs = outcome.outputs.map(
       (output): SerializedOutput => ({
@@ -178,7 +202,9 @@ export class StepRuntime implements EventHandler {
 
   private async send(record: ProcessedRecord, eventId: string, consumed: ConsumedMessage): Promise<void> {
     if (record.sent) return;
-    await this.ports.sender.send(record.outputs, record.runId, { topic: consumed.topic, partition: consumed.partition, offset: consumed.offset });
+    await this.ports.sender.send(record.outputs, record.runId, { topic: consumed.topic, partition: consumed.partition, offset: consumed.offset }).catch((err) => {
+      throw new OutputsNotSentError(err);
+    });
     await this.ports.store.markSent(this.options.consumerGroup, eventId);
     for (const output of record.outputs) this.ports.metrics.emitted.inc({ topic: output.topic });
   }

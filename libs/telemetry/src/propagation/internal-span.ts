@@ -22,6 +22,16 @@ export function currentTraceId(): string | undefined {
   return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
 }
 
+/**
+ * The active span as a W3C `traceparent`, to be stored with what the span handled so that a later
+ * span that fans it in can link to it; undefined outside a valid span.
+ */
+export function currentTraceparent(): string | undefined {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  if (!ctx || !trace.isSpanContextValid(ctx)) return undefined;
+  return `00-${ctx.traceId}-${ctx.spanId}-${ctx.traceFlags.toString(16).padStart(2, '0')}`;
+}
+
 /** Marks a span failed with the exception attached, as Jaeger shows errors. */
 export function recordFailure(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));

@@ -5,11 +5,13 @@ import {
   injectTraceHeaders,
   linkFrom,
   linksFrom,
+  linksFromTraceparents,
   readRunId,
   RUN_ID_HEADER,
   type IncomingKafkaHeaders,
   type OutgoingKafkaHeaders,
 } from './kafka-headers';
+import { currentTraceparent } from './internal-span';
 
 /** What kafkajs hands a consumer: every header value as a Buffer. */
 const asDelivered = (headers: OutgoingKafkaHeaders): IncomingKafkaHeaders =>
@@ -82,5 +84,23 @@ describe('Kafka trace headers', () => {
     expect(linkFrom({})).toBeUndefined();
     expect(linkFrom(undefined)).toBeUndefined();
     expect(linksFrom([headers, {}, undefined])).toHaveLength(1);
+    // Inside a span, a message without trace headers still links to nothing (not to the span in hand).
+    const batch = trace.getTracer('spec').startSpan('batch');
+    context.with(trace.setSpan(context.active(), batch), () => {
+      expect(linkFrom({})).toBeUndefined();
+      expect(linksFrom([{}, undefined])).toEqual([]);
+    });
+    batch.end();
+  });
+
+  it('stores the active span as a traceparent that links back to it later, and skips what is missing or malformed', () => {
+    expect(currentTraceparent()).toBeUndefined();
+    const recorder = trace.getTracer('spec').startSpan('trainer.training');
+    const stored = context.with(trace.setSpan(context.active(), recorder), () => currentTraceparent());
+    recorder.end();
+
+    expect(stored).toBe(`00-${recorder.spanContext().traceId}-${recorder.spanContext().spanId}-01`);
+    const links = linksFromTraceparents([stored, undefined, null, 'not-a-traceparent']);
+    expect(links.map((link) => link.context)).toEqual([expect.objectContaining({ traceId: recorder.spanContext().traceId, spanId: recorder.spanContext().spanId })]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   context,
   propagation,
+  ROOT_CONTEXT,
   trace,
   type Context,
   type Link,
@@ -70,9 +71,16 @@ export function readRunId(headers: IncomingKafkaHeaders | undefined): string | u
  * several parents, so the batch span links to each message instead (BRIEF §9).
  */
 export function linkFrom(headers: IncomingKafkaHeaders | undefined): Link | undefined {
-  const spanContext = trace.getSpanContext(extractTraceContext(headers));
+  if (!headers) return undefined;
+  // From the root, not the active context: a message without trace headers must not link to the span in hand.
+  const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers, kafkaHeaderGetter));
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
   return { context: spanContext };
+}
+
+/** Links to spans stored as `traceparent` strings (see currentTraceparent); missing or invalid ones are skipped. */
+export function linksFromTraceparents(traceparents: Iterable<string | null | undefined>): Link[] {
+  return linksFrom([...traceparents].map((traceparent) => (traceparent ? { traceparent } : undefined)));
 }
 
 /** Links for every message of a batch that carried a trace context; the rest are skipped. */

@@ -4,10 +4,10 @@ import { counter, gauge } from '@flowsentry/telemetry';
 /**
  * What became of an alert: `sent` (the receiver answered 2xx), `logged` (no webhook configured),
  * `duplicate` (same key within MONITOR_ALERT_DEDUP_MS), `rejected` (the receiver answered a 4xx
- * that no retry fixes), `dropped` (retries exhausted, or pending at shutdown), `overflow` (pushed
- * out of a full queue).
+ * that no retry fixes), `expired` (not delivered within MONITOR_ALERT_MAX_AGE_MS), `dropped`
+ * (pending at shutdown), `overflow` (pushed out of a full queue).
  */
-export type AlertOutcome = 'sent' | 'logged' | 'duplicate' | 'rejected' | 'dropped' | 'overflow';
+export type AlertOutcome = 'sent' | 'logged' | 'duplicate' | 'rejected' | 'expired' | 'dropped' | 'overflow';
 
 export const alertMetrics = {
   alerts: counter('flowsentry_monitor_alerts_total', 'Alerts raised, by kind and what became of them', ['kind', 'outcome']),

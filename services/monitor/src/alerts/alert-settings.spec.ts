@@ -16,12 +16,12 @@ describe('alert settings', () => {
       MONITOR_WEBHOOK_URL: undefined,
       MONITOR_ALERT_DEDUP_MS: 600_000,
       MONITOR_WEBHOOK_TIMEOUT_MS: 5_000,
-      MONITOR_WEBHOOK_MAX_ATTEMPTS: 6,
+      MONITOR_ALERT_MAX_AGE_MS: 3_600_000,
       MONITOR_WEBHOOK_RETRY_INITIAL_MS: 1_000,
       MONITOR_WEBHOOK_RETRY_MAX_MS: 60_000,
       MONITOR_ALERT_QUEUE_MAX: 100,
     });
-    expect(webhookRetryPolicy(settings)).toEqual({ retries: 5, initialDelayMs: 1_000, maxDelayMs: 60_000, factor: 2 });
+    expect(webhookRetryPolicy(settings)).toEqual({ retries: Number.POSITIVE_INFINITY, initialDelayMs: 1_000, maxDelayMs: 60_000, factor: 2 });
   });
 
   it('reads the webhook URL from MONITOR_WEBHOOK_URL_FILE (a mounted secret)', () => {
@@ -50,8 +50,8 @@ describe('alert settings', () => {
     }
   });
 
-  it('refuses zero attempts and a zero-sized queue', () => {
-    expect(() => load({ MONITOR_WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(/MONITOR_WEBHOOK_MAX_ATTEMPTS/);
+  it('refuses an alert age under a second and a zero-sized queue', () => {
+    expect(() => load({ MONITOR_ALERT_MAX_AGE_MS: '999' })).toThrow(/MONITOR_ALERT_MAX_AGE_MS/);
     expect(() => load({ MONITOR_ALERT_QUEUE_MAX: '0' })).toThrow(/MONITOR_ALERT_QUEUE_MAX/);
   });
 });

@@ -28,27 +28,35 @@ export const alertSettingsShape = {
   /** One POST; a receiver that accepts no connection or never answers costs at most this per attempt. */
   MONITOR_WEBHOOK_TIMEOUT_MS: env.int(5_000, 100, 120_000),
   /**
-   * Attempts per alert before it is dropped (logged and counted). 6 attempts with 1 s doubling
-   * backoff wait ~15–31 s in all: a webhook endpoint's restart or a rate-limit window, not an outage
-   * (an outage would only queue alerts that are stale by the time it ends).
+   * How long an alert is worth delivering: retries go on until it is this old, then it is dropped
+   * (logged and counted as expired). Bounded by age rather than by attempts because a receiver that
+   * is down is down for every alert: a count would spend the budget of whichever alert happens to be
+   * first in line, and a drift found during a ten-minute outage is still news when the outage ends.
+   * One hour covers a receiver's restart, a rate-limit window and a short outage; after a long one,
+   * a backlog of hour-old alerts is not what a person should be paged with.
    */
-  MONITOR_WEBHOOK_MAX_ATTEMPTS: env.int(6, 1, 50),
+  MONITOR_ALERT_MAX_AGE_MS: env.int(3_600_000, 1_000, 7 * 24 * 3_600_000),
   MONITOR_WEBHOOK_RETRY_INITIAL_MS: env.int(1_000, 1, 600_000),
-  /** Also the cap on a 429's Retry-After: a receiver asking for an hour is treated as down. */
+  /**
+   * Longest wait between two attempts, so a receiver that comes back is tried again within this;
+   * also the cap on a 429's Retry-After (a receiver asking for an hour is treated as down).
+   */
   MONITOR_WEBHOOK_RETRY_MAX_MS: env.int(60_000, 1, 3_600_000),
   /**
    * Alerts waiting for delivery; beyond it the oldest is dropped (and counted). 100 is far more
-   * than the distinct problems the monitor can report within one delivery's retry budget, so only
-   * a receiver that is down for long loses anything, and then the oldest news goes first.
+   * than the distinct problems (each de-duplicated for MONITOR_ALERT_DEDUP_MS) the monitor reports
+   * within MONITOR_ALERT_MAX_AGE_MS, so only a long outage loses anything, and then the oldest news
+   * goes first.
    */
   MONITOR_ALERT_QUEUE_MAX: env.int(100, 1, 100_000),
 };
 
 export type AlertSettings = z.infer<z.ZodObject<typeof alertSettingsShape>>;
 
+/** The backoff between attempts; how many there are is bounded by MONITOR_ALERT_MAX_AGE_MS, not by a count. */
 export function webhookRetryPolicy(settings: AlertSettings): RetryPolicy {
   return {
-    retries: settings.MONITOR_WEBHOOK_MAX_ATTEMPTS - 1,
+    retries: Number.POSITIVE_INFINITY,
     initialDelayMs: settings.MONITOR_WEBHOOK_RETRY_INITIAL_MS,
     maxDelayMs: settings.MONITOR_WEBHOOK_RETRY_MAX_MS,
     factor: 2,

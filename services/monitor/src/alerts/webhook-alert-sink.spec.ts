@@ -19,7 +19,7 @@ function settingsFor(url: string | undefined, overrides: Partial<AlertSettings> 
     MONITOR_WEBHOOK_URL: url,
     MONITOR_ALERT_DEDUP_MS: 600_000,
     MONITOR_WEBHOOK_TIMEOUT_MS: 2_000,
-    MONITOR_WEBHOOK_MAX_ATTEMPTS: 4,
+    MONITOR_ALERT_MAX_AGE_MS: 3_600_000,
     MONITOR_WEBHOOK_RETRY_INITIAL_MS: 10,
     MONITOR_WEBHOOK_RETRY_MAX_MS: 50,
     MONITOR_ALERT_QUEUE_MAX: 100,
@@ -40,7 +40,7 @@ async function counted(kind: AlertKind, outcome: AlertOutcome): Promise<number> 
 
 /** Counter deltas around `work`, since metrics are process-wide. */
 async function countsDuring(kind: AlertKind, work: () => Promise<void>): Promise<Record<AlertOutcome, number>> {
-  const outcomes: AlertOutcome[] = ['sent', 'logged', 'duplicate', 'rejected', 'dropped', 'overflow'];
+  const outcomes: AlertOutcome[] = ['sent', 'logged', 'duplicate', 'rejected', 'expired', 'dropped', 'overflow'];
   const before = await Promise.all(outcomes.map((o) => counted(kind, o)));
   await work();
   const after = await Promise.all(outcomes.map((o) => counted(kind, o)));
@@ -126,26 +126,75 @@ describe('WebhookAlertSink', () => {
     expect(counts).toMatchObject({ rejected: 1, sent: 0 });
   });
 
-  it('drops an alert after MONITOR_WEBHOOK_MAX_ATTEMPTS failures, logs and counts it, and sends its next repeat', async () => {
+  it('drops an alert once it is older than MONITOR_ALERT_MAX_AGE_MS, logs and counts it as expired, and sends its next repeat', async () => {
     receiver.answer = () => 503;
     const { log, lines } = capturedLogger();
-    sink = new WebhookAlertSink(settingsFor(receiver.url(), { MONITOR_WEBHOOK_MAX_ATTEMPTS: 3 }), log);
+    sink = new WebhookAlertSink(settingsFor(receiver.url(), { MONITOR_ALERT_MAX_AGE_MS: 300 }), log);
 
+    const started = Date.now();
     const counts = await countsDuring('drift', async () => {
       sink!.raise(drift);
       await sink!.settle();
     });
 
-    expect(receiver.received).toHaveLength(3);
-    expect(counts).toMatchObject({ dropped: 1, sent: 0 });
-    expect(lines.join('')).toContain('gave up after 3 attempts (HTTP 503)');
+    // Retried every 10–50 ms for its 300 ms, and not waited on past them.
+    expect(receiver.received.length).toBeGreaterThan(3);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(counts).toMatchObject({ expired: 1, sent: 0 });
+    expect(lines.join('')).toMatch(/not delivered within MONITOR_ALERT_MAX_AGE_MS=300 \(\d+ attempts, last: HTTP 503\)/);
 
-    // Nobody heard of the dropped one, so its repeat is not a duplicate.
+    // Nobody heard of the expired one, so its repeat is not a duplicate.
     receiver.answer = () => 200;
+    const tried = receiver.received.length;
     sink.raise(drift);
     await sink.settle();
-    expect(receiver.received).toHaveLength(4);
-    expect(receiver.received[3]!.body.key).toBe(drift.key);
+    expect(receiver.received).toHaveLength(tried + 1);
+    expect(receiver.received[tried]!.body.key).toBe(drift.key);
+  });
+
+  it('keeps an alert queued behind a failing one for as long as its own age allows, and sends the backlog in order once the receiver answers', async () => {
+    // Many attempts of the first alert fail before the receiver recovers: a per-alert attempt count
+    // would have spent the first alert's budget and the second's would never have started.
+    let failing = true;
+    receiver.answer = () => (failing ? 503 : 200);
+    sink = new WebhookAlertSink(settingsFor(receiver.url(), { MONITOR_ALERT_MAX_AGE_MS: 10_000 }), capturedLogger().log);
+
+    const counts = await countsDuring('drift', async () => {
+      sink!.raise({ ...drift, key: 'first' });
+      sink!.raise({ ...drift, key: 'second' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      failing = false;
+      await sink!.settle();
+    });
+
+    expect(counts).toMatchObject({ sent: 2, expired: 0 });
+    const delivered = receiver.received.slice(-2).map((r) => r.body.key);
+    expect(delivered).toEqual(['first', 'second']);
+    expect(receiver.received.length).toBeGreaterThan(3);
+    expect(receiver.received.slice(0, -2).every((r) => r.body.key === 'first')).toBe(true);
+  });
+
+  it('expires an alert that aged out while waiting in the queue without trying it', async () => {
+    let now = 1_000_000;
+    let failing = true;
+    receiver.answer = () => (failing ? 503 : 200);
+    sink = new WebhookAlertSink(settingsFor(receiver.url(), { MONITOR_ALERT_MAX_AGE_MS: 60_000 }), capturedLogger().log, { now: () => now });
+
+    const counts = await countsDuring('drift', async () => {
+      sink!.raise({ ...drift, key: 'old' });
+      now += 50_000;
+      sink!.raise({ ...drift, key: 'young' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // 'old' is past its age at its next attempt; 'young' has 50 s left.
+      now += 20_000;
+      failing = false;
+      await sink!.settle();
+    });
+
+    expect(counts).toMatchObject({ expired: 1, sent: 1 });
+    const keys = receiver.received.map((r) => r.body.key);
+    expect(keys.at(-1)).toBe('young');
+    expect(keys.slice(0, -1).every((key) => key === 'old')).toBe(true);
   });
 
   it('returns from raise at once while the receiver hangs, and keeps at most MONITOR_ALERT_QUEUE_MAX alerts pending (dropping the oldest)', async () => {
@@ -179,7 +228,7 @@ describe('WebhookAlertSink', () => {
     const url = receiver.url();
     const port = receiver.port;
     await receiver.close();
-    sink = new WebhookAlertSink(settingsFor(url, { MONITOR_WEBHOOK_MAX_ATTEMPTS: 20, MONITOR_WEBHOOK_RETRY_INITIAL_MS: 50, MONITOR_WEBHOOK_RETRY_MAX_MS: 100 }), capturedLogger().log);
+    sink = new WebhookAlertSink(settingsFor(url, { MONITOR_WEBHOOK_RETRY_INITIAL_MS: 50, MONITOR_WEBHOOK_RETRY_MAX_MS: 100 }), capturedLogger().log);
 
     const started = Date.now();
     sink.raise(drift);
@@ -230,7 +279,7 @@ describe('WebhookAlertSink', () => {
   it("never logs the webhook URL's path or token, only its origin", async () => {
     receiver.answer = (n) => (n < 2 ? 500 : 200);
     const { log, lines } = capturedLogger();
-    sink = new WebhookAlertSink(settingsFor(receiver.url('T9/B9/very-secret-token'), { MONITOR_WEBHOOK_MAX_ATTEMPTS: 3 }), log);
+    sink = new WebhookAlertSink(settingsFor(receiver.url('T9/B9/very-secret-token'), { MONITOR_ALERT_MAX_AGE_MS: 500 }), log);
     sink.raise(drift);
     await sink.settle();
     // and a refused connection, whose error text fetch builds itself

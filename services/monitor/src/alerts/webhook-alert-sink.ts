@@ -13,10 +13,12 @@ import { postAlert } from './webhook-post';
 interface PendingAlert {
   alert: Alert;
   body: string;
+  /** When it was raised, on the sink's clock: it expires MONITOR_ALERT_MAX_AGE_MS later. */
+  raisedAt: number;
 }
 
 export interface WebhookAlertSinkOptions {
-  /** Clock of the de-duplication window and of `at`; specs pass their own. */
+  /** Clock of the de-duplication window, of `at` and of an alert's age; specs pass their own. */
   now?: () => number;
   /** Jitter source of the backoff. */
   random?: () => number;
@@ -28,10 +30,11 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 /**
  * Sends alerts to a webhook without ever making the pipeline wait for it. `raise` de-duplicates
  * and enqueues, then returns; one delivery loop POSTs the queue in order, retrying a receiver
- * that is down, slow or rate-limiting with exponential backoff and full jitter, and gives up on
- * an alert after MONITOR_WEBHOOK_MAX_ATTEMPTS. The queue is bounded (the oldest alert goes first),
- * so a receiver that is down for hours costs a fixed amount of memory. Without a webhook, alerts
- * are written to the log. Every outcome is counted in flowsentry_monitor_alerts_total.
+ * that is down, slow or rate-limiting with exponential backoff and jitter, and gives up on an
+ * alert only once it is older than MONITOR_ALERT_MAX_AGE_MS, so the backlog of an outage shorter
+ * than that goes out, in order, when the receiver is back. The queue is bounded (the oldest alert
+ * goes first), so a receiver that is down for hours costs a fixed amount of memory. Without a
+ * webhook, alerts are written to the log. Every outcome is counted in flowsentry_monitor_alerts_total.
  */
 export class WebhookAlertSink implements AlertSink, OnApplicationShutdown {
   private readonly endpoint?: WebhookEndpoint;
@@ -72,8 +75,9 @@ export class WebhookAlertSink implements AlertSink, OnApplicationShutdown {
         this.log.warn({ alert: { kind: alert.kind, severity: alert.severity, key: alert.key, details: alert.details } }, alert.title);
         return countAlert(alert.kind, 'logged');
       }
-      if (this.closed) return this.giveUp({ alert, body: '' }, 'dropped', 'raised after shutdown');
-      const evicted = this.queue.push({ alert, body: serializeAlertMessage(alertMessage(alert, new Date(this.now()))) });
+      const raisedAt = this.now();
+      if (this.closed) return this.giveUp({ alert, body: '', raisedAt }, 'dropped', 'raised after shutdown');
+      const evicted = this.queue.push({ alert, body: serializeAlertMessage(alertMessage(alert, new Date(raisedAt))), raisedAt });
       if (evicted) this.giveUp(evicted, 'overflow', `more than MONITOR_ALERT_QUEUE_MAX=${this.settings.MONITOR_ALERT_QUEUE_MAX} alerts waiting`);
       this.updateDepth();
       this.startDelivery();
@@ -146,8 +150,10 @@ export class WebhookAlertSink implements AlertSink, OnApplicationShutdown {
 
   private async deliver(pending: PendingAlert): Promise<void> {
     const { alert } = pending;
-    let lastReason = '';
-    for (let attempt = 0; attempt <= this.policy.retries; attempt++) {
+    const expiresAt = pending.raisedAt + this.settings.MONITOR_ALERT_MAX_AGE_MS;
+    let lastReason = 'never tried';
+    for (let attempt = 0; ; attempt++) {
+      if (this.now() >= expiresAt) return this.expire(pending, attempt, lastReason);
       const result = await postAlert(this.endpoint!, pending.body, this.settings.MONITOR_WEBHOOK_TIMEOUT_MS, this.shutdown.signal);
       switch (result.outcome) {
         case 'delivered':
@@ -161,14 +167,19 @@ export class WebhookAlertSink implements AlertSink, OnApplicationShutdown {
         case 'retry':
           lastReason = result.reason;
       }
-      if (attempt === this.policy.retries) break;
       // A 429's Retry-After is honoured, within the same cap as the backoff itself.
       const wait = Math.min(this.policy.maxDelayMs, Math.max(backoffDelay(this.policy, attempt, this.random), result.retryAfterMs ?? 0));
+      // Waiting past the alert's age would only hold up the alerts behind it.
+      if (this.now() + wait >= expiresAt) return this.expire(pending, attempt + 1, lastReason);
       alertMetrics.retries.inc({ kind: alert.kind });
       this.log.warn({ kind: alert.kind, key: alert.key, attempt: attempt + 1, retryInMs: wait, reason: lastReason, webhook: this.endpoint!.origin }, 'alert delivery failed; retrying');
       if (!(await this.sleep(wait))) return this.giveUp(pending, 'dropped', 'shutting down');
     }
-    this.giveUp(pending, 'dropped', `gave up after ${this.policy.retries + 1} attempts (${lastReason})`);
+  }
+
+  private expire(pending: PendingAlert, attempts: number, lastReason: string): void {
+    const limit = `MONITOR_ALERT_MAX_AGE_MS=${this.settings.MONITOR_ALERT_MAX_AGE_MS}`;
+    this.giveUp(pending, 'expired', `not delivered within ${limit} (${attempts} attempts, last: ${lastReason})`);
   }
 
   private giveUp({ alert }: PendingAlert, outcome: AlertOutcome, why: string): void {

@@ -19,6 +19,7 @@ function fakeRegistry(versions = [v('3', 'pending'), v('2', 'champion'), v('1', 
     history: async () => [move(null, '1'), move('1', '2')],
     actions: async () => [action('2'), action(null), action('3')],
     retrainRequests: async () => [retrain('2'), retrain(null)],
+    traces: async () => ({ '1': 'a'.repeat(32), '3': 'c'.repeat(32) }),
     approve: async (request) => (calls.push(['approve', request]), { modelName: request.modelName, from: '2', to: request.version, change: 'approval' as const }),
     reject: async (request) => (calls.push(['reject', request]), v(request.version, 'rejected')),
     rollback: async (request) => (calls.push(['rollback', request]), { modelName: request.modelName, from: '2', to: request.to ?? '1', change: 'rollback' as const }),
@@ -35,6 +36,7 @@ describe('models show', () => {
     expect(detail.history).toHaveLength(2);
     expect(detail.actions).toHaveLength(3);
     expect(detail.retrains).toHaveLength(2);
+    expect(detail.traces).toEqual({ '1': 'a'.repeat(32), '3': 'c'.repeat(32) });
   });
 
   it('with a VERSION keeps only that version and the moves and actions that concern it', async () => {
@@ -46,6 +48,7 @@ describe('models show', () => {
       ['1', '2'],
     ]);
     expect(detail.actions).toEqual([]);
+    expect(detail.traces).toEqual({ '1': 'a'.repeat(32) });
     expect((await modelsShow.run(registry, { modelName: 'network-flows', version: '3', json: false })).actions.map((a) => a.version)).toEqual(['3']);
   });
 

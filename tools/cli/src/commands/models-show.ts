@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { RegistryError } from '@flowsentry/audit';
 import { modelNameArg, parseOrUsage, positionalArgs, versionArg } from '../arguments';
+import { jaegerUrl } from '../jaeger-url';
 import { formatJson, formatModelDetail, ModelDetail } from '../models-format';
 import { RegistryCommand } from './registry-command';
 
@@ -26,15 +27,16 @@ export const modelsShow: RegistryCommand<ShowParams, ModelDetail> = {
     return { modelName: modelNameArg(NAME, name!), version: version === undefined ? undefined : versionArg(NAME, version), json: values.json! };
   },
   async run(registry, { modelName, version }) {
-    const [versions, champion, history, actions, retrains] = await Promise.all([
+    const [versions, champion, history, actions, retrains, traces] = await Promise.all([
       registry.list(modelName),
       registry.champion(modelName),
       registry.history(modelName),
       registry.actions(modelName),
       registry.retrainRequests(modelName),
+      registry.traces(modelName),
     ]);
     if (versions.length === 0) throw new RegistryError('version-not-found', `no model named ${modelName} in the registry`);
-    const detail: ModelDetail = { modelName, champion: champion?.version ?? null, versions, history, actions, retrains };
+    const detail: ModelDetail = { modelName, champion: champion?.version ?? null, versions, history, actions, retrains, traces };
     if (version === undefined) return detail;
     if (!versions.some((v) => v.version === version)) throw new RegistryError('version-not-found', `${modelName} has no version ${version}`);
     return {
@@ -43,9 +45,10 @@ export const modelsShow: RegistryCommand<ShowParams, ModelDetail> = {
       history: history.filter((h) => h.toVersion === version || h.fromVersion === version),
       actions: actions.filter((a) => a.version === version),
       retrains: retrains.filter((r) => r.resolvedBy === version),
+      traces: version in traces ? { [version]: traces[version]! } : {},
     };
   },
   render(detail, params) {
-    return params.json ? formatJson(detail) : formatModelDetail(detail);
+    return params.json ? formatJson(detail) : formatModelDetail(detail, jaegerUrl());
   },
 };

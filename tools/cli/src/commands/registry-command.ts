@@ -2,7 +2,7 @@ import { ModelRegistry } from '@flowsentry/audit';
 import { Env } from '../arguments';
 
 /** The part of the registry the `models` commands use (a fake in unit specs, ModelRegistry in the CLI). */
-export type RegistryOperations = Pick<ModelRegistry, 'list' | 'champion' | 'history' | 'actions' | 'retrainRequests' | 'approve' | 'reject' | 'rollback'>;
+export type RegistryOperations = Pick<ModelRegistry, 'list' | 'champion' | 'history' | 'actions' | 'retrainRequests' | 'traces' | 'approve' | 'reject' | 'rollback'>;
 
 /**
  * One `flowsentry models <name>` command: its arguments are parsed (and refused) before any
