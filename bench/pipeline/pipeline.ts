@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LogicalTopic, Topics } from '@flowsentry/contracts';
 import { eventually } from '../../test/support/eventually';
 import { PipelineFixture } from '../../test/support/pipeline-fixture';
 import { RunningService, startService } from '../../test/support/service-process';
 import { runTrafficProducer } from '../../test/support/tools';
+import { summarizeProfiles } from './cpu-profile';
 
 /**
  * The whole pipeline on this machine: the local stack and all five services as processes with
@@ -15,6 +18,8 @@ import { runTrafficProducer } from '../../test/support/tools';
  *   - consumer lag per group over time (every 5 s: high watermark minus committed offset);
  *   - CPU (cores, averaged over the phase) and peak RSS per service.
  * Usage: bench/pipeline/run.sh [rates...]   (default 5000 20000; DURATION_S=60). Not a test.
+ * PROFILE=<service> runs that service under `node --cpu-prof` and, once it has exited, prints where
+ * its CPU time went (self time per package or directory of ours, and per function).
  */
 const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'] as const;
 type Service = (typeof SERVICES)[number];
@@ -55,6 +60,9 @@ async function main(): Promise<void> {
   const fx = new PipelineFixture();
   await fx.setUp(3);
   const model = `${fx.prefix}-bench`;
+  const profiled = process.env.PROFILE as Service | undefined;
+  if (profiled && !SERVICES.includes(profiled)) throw new Error(`PROFILE must name one of ${SERVICES.join(', ')}`);
+  const profileDir = profiled ? mkdtempSync(join(tmpdir(), `flowsentry-profile-${profiled}-`)) : undefined;
   const services = new Map<Service, RunningService>();
   try {
     for (const name of SERVICES) {
@@ -62,6 +70,7 @@ async function main(): Promise<void> {
       if (name === 'trainer') extra.TRAINER_MODEL_NAME = model;
       if (name === 'evaluator') extra.EVALUATOR_ANNOUNCE_MODEL_PREFIX = fx.prefix;
       if (name === 'monitor') extra.MONITOR_MODEL_NAME = model;
+      if (name === profiled) extra.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
       services.set(name, await startService(name, fx.serviceEnv(name, extra)));
     }
     log('training a first champion on 60,000 normal flows (TRAINER_MIN_ROWS defaults to 50,000)');
@@ -93,6 +102,8 @@ async function main(): Promise<void> {
     }
     await fx.tearDown();
   }
+  // The profile is written when the process exits, so it covers the first champion's training phase too.
+  if (profileDir) console.log(JSON.stringify({ profile: profiled, dir: profileDir, ...summarizeProfiles(profileDir) }));
 }
 
 function log(message: string): void {

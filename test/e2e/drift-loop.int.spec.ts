@@ -237,8 +237,13 @@ describe('drift loop: five services on producer traffic', () => {
       // events; the span that trained v1 links the run of every other dataset it learnt from.
       const followsFrom = (span: (typeof trace.spans)[number]) => span.references.filter((r) => r.refType === 'FOLLOWS_FROM');
       const landing = trace.spans.filter((span) => serviceOf(trace, span) === 'flowsentry-ingest' && span.operationName === 'ingest.land_batch');
-      expect(landing).toHaveLength(1);
-      expect(followsFrom(landing[0]!).length).toBeGreaterThan(0);
+      // (Batches of other partitions whose first event came in the same producer send share the trace.)
+      expect(landing.length).toBeGreaterThan(0);
+      for (const batch of landing) {
+        const events = Number(batch.tags.find((t) => t.key === 'messaging.batch.message_count')?.value);
+        // OpenTelemetry keeps at most 128 links per span.
+        expect(followsFrom(batch)).toHaveLength(Math.min(128, events - 1));
+      }
       const v1Data = (JSON.parse(v1Message.value!.toString()) as ModelTrained).data;
       const training = trace.spans.find((span) => serviceOf(trace, span) === 'flowsentry-trainer' && span.tags.some((t) => t.key === 'flowsentry.model_version' && t.value === '1'))!;
       const datasetLinks = followsFrom(training);

@@ -28,6 +28,7 @@ function retryAfterMs(header: string | null, now: number): number | undefined {
 /** POSTs one serialised alert. Never throws: every failure is classified, with secrets removed from its text. */
 export async function postAlert(endpoint: WebhookEndpoint, body: string, timeoutMs: number, shutdown: AbortSignal): Promise<PostResult> {
   if (shutdown.aborted) return { outcome: 'aborted' };
+  const deadline = abortAfter(timeoutMs, shutdown);
   try {
     const response = await fetch(endpoint.url, {
       method: 'POST',
@@ -35,7 +36,7 @@ export async function postAlert(endpoint: WebhookEndpoint, body: string, timeout
       body,
       // A redirect would be followed as a GET without the body; say so instead of "delivering" nothing.
       redirect: 'manual',
-      signal: AbortSignal.any([shutdown, AbortSignal.timeout(timeoutMs)]),
+      signal: deadline.signal,
     });
     // The body is not needed; reading none would keep the connection busy until it is collected.
     await response.body?.cancel().catch(() => undefined);
@@ -46,7 +47,29 @@ export async function postAlert(endpoint: WebhookEndpoint, body: string, timeout
   } catch (err) {
     if (shutdown.aborted) return { outcome: 'aborted' };
     return { outcome: 'retry', reason: withoutSecrets(endpoint, describeFetchError(err, timeoutMs)) };
+  } finally {
+    deadline.clear();
   }
+}
+
+/**
+ * A signal that aborts after `timeoutMs` or at shutdown. Not `AbortSignal.any([shutdown,
+ * AbortSignal.timeout(ms)])`: on Node 20 the timeout signal inside it can be garbage-collected
+ * before it fires, and a receiver that never answers then holds the delivery loop until undici's
+ * own five-minute header timeout (seen in the monitor, which allocates a lot; see the spec).
+ */
+function abortAfter(timeoutMs: number, shutdown: AbortSignal): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  const onShutdown = () => controller.abort(shutdown.reason);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+    },
+  };
 }
 
 /** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, a reset) in `cause`. */
