@@ -238,12 +238,17 @@ describe('drift loop: five services on producer traffic', () => {
       const followsFrom = (span: (typeof trace.spans)[number]) => span.references.filter((r) => r.refType === 'FOLLOWS_FROM');
       const landing = trace.spans.filter((span) => serviceOf(trace, span) === 'flowsentry-ingest' && span.operationName === 'ingest.land_batch');
       // (Batches of other partitions whose first event came in the same producer send share the trace.)
+      // A batch links each producer send its events came in, once, except its parent's. A full batch
+      // (1,000 events of one partition, the producer sending 500 over three) spans several sends; a
+      // small tail batch cut by time may sit in one send and link nothing.
       expect(landing.length).toBeGreaterThan(0);
       for (const batch of landing) {
-        const events = Number(batch.tags.find((t) => t.key === 'messaging.batch.message_count')?.value);
-        // OpenTelemetry keeps at most 128 links per span.
-        expect(followsFrom(batch)).toHaveLength(Math.min(128, events - 1));
+        const parent = batch.references.find((r) => r.refType === 'CHILD_OF')!.spanID;
+        const linked = followsFrom(batch).map((r) => r.spanID);
+        expect(new Set(linked).size).toBe(linked.length);
+        expect(linked).not.toContain(parent);
       }
+      expect(landing.some((batch) => followsFrom(batch).length > 0)).toBe(true);
       const v1Data = (JSON.parse(v1Message.value!.toString()) as ModelTrained).data;
       const training = trace.spans.find((span) => serviceOf(trace, span) === 'flowsentry-trainer' && span.tags.some((t) => t.key === 'flowsentry.model_version' && t.value === '1'))!;
       const datasetLinks = followsFrom(training);

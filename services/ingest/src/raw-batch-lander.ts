@@ -3,7 +3,7 @@ import { buildEvent, deterministicId, rawLandedKey, Topics } from '@flowsentry/c
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
-import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linksFrom, Logger, phaseTimer, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
+import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linkFrom, linksFrom, Logger, phaseTimer, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
 import { EncodedRawBatch, encodeRawBatch, gzipRaw } from './raw-batch-encoder';
 import { ingestMetrics } from './ingest.metrics';
 
@@ -39,13 +39,15 @@ export class RawBatchLander implements MicroBatchHandler {
     const last = batch.messages[batch.messages.length - 1]!;
     const range = { first: batch.planned?.firstOffset ?? first.offset, last: batch.planned?.lastOffset ?? last.offset };
     const ids = batchIdentity(batch.topic, batch.partition, range.first, range.last);
-    // The batch continues the trace of its first traced message and links the rest (fan-in, brief §9).
+    // The batch continues the trace of its first traced message and links the other producer spans (fan-in, brief §9).
+    const parent = batch.messages.find((m) => m.headers.traceparent)?.headers;
+    const parentSpan = linkFrom(parent)?.context.spanId;
     await withConsumerSpan(
       'ingest.land_batch',
-      batch.messages.find((m) => m.headers.traceparent)?.headers,
+      parent,
       { [ATTR_RUN_ID]: ids.runId, [ATTR_DATASET_ID]: ids.datasetId, 'messaging.batch.message_count': batch.messages.length, 'flowsentry.batch.trigger': batch.trigger },
       () => this.land(batch, range, ids),
-      linksFrom(batch.messages.slice(1).map((m) => m.headers)),
+      linksFrom(batch.messages.map((m) => m.headers)).filter((link) => link.context.spanId !== parentSpan),
     );
   }
 

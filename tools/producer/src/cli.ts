@@ -171,10 +171,11 @@ function describePlan(scenario: Scenario, destination: string): string {
 
 async function openSink(options: CliOptions): Promise<{ sink: EventSink; destination: string }> {
   if (options.out === 'kafka') {
-    // Tracing starts before the Kafka client is first loaded, so its instrumentation patches it;
-    // both are loaded only when needed: file and stdout runs must not require a Kafka client.
+    // Loaded only when needed: file and stdout runs must not require a Kafka client. The sink opens
+    // one span per send and writes its context into every message itself; kafkajs's per-message
+    // spans would add thousands of spans a second, overflow the export queue and drop the sends' own.
     const { startTelemetry } = await import('@flowsentry/telemetry');
-    const telemetry = startTelemetry({ service: 'producer' });
+    const telemetry = startTelemetry({ service: 'producer', instrumentKafka: false });
     const { KafkaEventSink } = await import('./kafka-sink');
     const sink = await KafkaEventSink.open({ topic: options.topic });
     return { sink: flushingTelemetryOnClose(sink, telemetry), destination: `kafka topic ${sink.topic}` };

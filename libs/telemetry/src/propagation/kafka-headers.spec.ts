@@ -84,6 +84,8 @@ describe('Kafka trace headers', () => {
     expect(linkFrom({})).toBeUndefined();
     expect(linkFrom(undefined)).toBeUndefined();
     expect(linksFrom([headers, {}, undefined])).toHaveLength(1);
+    // Messages of one send share its span: one link for all of them.
+    expect(linksFrom([headers, headers, { ...headers }])).toHaveLength(1);
     // Inside a span, a message without trace headers still links to nothing (not to the span in hand).
     const batch = trace.getTracer('spec').startSpan('batch');
     context.with(trace.setSpan(context.active(), batch), () => {

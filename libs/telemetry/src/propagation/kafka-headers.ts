@@ -83,12 +83,16 @@ export function linksFromTraceparents(traceparents: Iterable<string | null | und
   return linksFrom([...traceparents].map((traceparent) => (traceparent ? { traceparent } : undefined)));
 }
 
-/** Links for every message of a batch that carried a trace context; the rest are skipped. */
+/**
+ * One link per distinct span the messages of a batch carry (messages without a trace context are
+ * skipped): the messages of one producer send share its span, and a span keeps at most 128 links.
+ */
 export function linksFrom(headersOfMessages: Iterable<IncomingKafkaHeaders | undefined>): Link[] {
-  const links: Link[] = [];
+  const links = new Map<string, Link>();
   for (const headers of headersOfMessages) {
     const link = linkFrom(headers);
-    if (link) links.push(link);
+    const key = link && `${link.context.traceId}-${link.context.spanId}`;
+    if (link && key && !links.has(key)) links.set(key, link);
   }
-  return links;
+  return [...links.values()];
 }
