@@ -12,9 +12,22 @@ class FakeKafkaConsumer {
   heartbeats = 0;
   paused = 0;
   resumed = 0;
-  async connect() {}
+  runs = 0;
+  failNextConnect = false;
+  readonly events = { CRASH: 'consumer.crash' };
+  crash?: (event: { payload: { error: Error; restart: boolean } }) => void;
+  on(event: string, listener: (event: { payload: { error: Error; restart: boolean } }) => void) {
+    if (event === this.events.CRASH) this.crash = listener;
+  }
+  async connect() {
+    if (this.failNextConnect) {
+      this.failNextConnect = false;
+      throw new Error('broker not available');
+    }
+  }
   async subscribe() {}
   async run(options: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) {
+    this.runs++;
     this.eachBatch = options.eachBatch;
   }
   async commitOffsets(offsets: Array<{ partition: number; offset: string }>) {
@@ -53,6 +66,32 @@ describe('EventConsumer', () => {
     await consumer.start();
     return consumer;
   }
+
+  it('starts the consumer again after a crash kafkajs does not restart it from, retrying a start that fails, and not after a drain', async () => {
+    const errors: string[] = [];
+    const consumer = await started({ handle: async () => undefined }, { restartPauseMs: 10, onError: (err, where) => void errors.push(`${where}: ${(err as Error).message}`) });
+    expect(fake.runs).toBe(1);
+
+    // A crash kafkajs restarts from itself is left to it.
+    fake.crash!({ payload: { error: new Error('coordinator loading'), restart: true } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.runs).toBe(1);
+
+    // One it does not: started again, after a first start that fails.
+    fake.failNextConnect = true;
+    fake.crash!({ payload: { error: new Error('not retriable'), restart: false } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.runs).toBe(2);
+    expect(errors).toEqual([
+      'the consumer crashed and kafkajs will not restart it; restarting it: not retriable',
+      'the consumer crashed and kafkajs will not restart it; restarting it: broker not available',
+    ]);
+
+    await consumer.drain();
+    fake.crash!({ payload: { error: new Error('late'), restart: false } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.runs).toBe(2);
+  });
 
   it('handles a partition’s messages in offset order and commits each only after its handler resolved', async () => {
     const seen: string[] = [];

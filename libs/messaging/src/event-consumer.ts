@@ -2,6 +2,7 @@ import { Consumer, EachBatchPayload } from 'kafkajs';
 import { ConsumedMessage } from './consumed-message';
 import { KafkaClient } from './kafka-client';
 import { toConsumed } from './micro-batch-consumer';
+import { restartAfterCrashes } from './crash-restart';
 import { withHeartbeat } from './pacemaker';
 
 export interface EventHandlerTools {
@@ -26,6 +27,8 @@ export interface EventConsumerOptions {
   heartbeatIntervalMs?: number;
   /** How long a partition rests after a handler rejected a message, before it is read again. */
   retryPauseMs?: number;
+  /** How long the consumer rests after a crash kafkajs does not restart it from, before it starts again. */
+  restartPauseMs?: number;
   onError?: (error: unknown, context: string) => void;
   /** Messages behind the partition's high watermark after each handled message (consumer lag). */
   onLag?: (topic: string, partition: number, lag: number) => void;
@@ -42,6 +45,8 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly heartbeatIntervalMs: number;
   private draining = false;
+  private closed = false;
+  private cancelRestart: () => void = () => undefined;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -59,6 +64,16 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    this.cancelRestart = restartAfterCrashes(this.consumer, {
+      start: () => this.run(),
+      stopped: () => this.draining || this.closed,
+      pauseMs: this.options.restartPauseMs ?? 5_000,
+      onError: this.options.onError,
+    });
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
@@ -74,6 +89,8 @@ export class EventConsumer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true;
+    this.cancelRestart();
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     await this.consumer.disconnect();

@@ -1,6 +1,7 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ConsumedMessage } from './consumed-message';
 import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, RewindRequired } from './micro-batch';
+import { restartAfterCrashes } from './crash-restart';
 import { PartitionBuffer } from './partition-buffer';
 import { SerialQueue } from './serial-queue';
 import { withHeartbeat } from './pacemaker';
@@ -56,6 +57,8 @@ export class MicroBatchConsumer {
   private readonly consumer: Consumer;
   private readonly partitions = new Map<string, PartitionState>();
   private draining = false;
+  private closed = false;
+  private cancelRestart: () => void = () => undefined;
 
   constructor(
     kafka: Kafka,
@@ -73,6 +76,11 @@ export class MicroBatchConsumer {
   }
 
   async start(): Promise<void> {
+    this.cancelRestart = restartAfterCrashes(this.consumer, { start: () => this.run(), stopped: () => this.draining || this.closed, pauseMs: 5_000, onError: this.options.onError });
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
@@ -109,6 +117,8 @@ export class MicroBatchConsumer {
 
   /** Hard stop without landing (tests, crash simulation): buffered messages will be redelivered. */
   async disconnect(): Promise<void> {
+    this.closed = true;
+    this.cancelRestart();
     for (const state of this.partitions.values()) {
       clearTimeout(state.timer);
       clearTimeout(state.rewindTimer);

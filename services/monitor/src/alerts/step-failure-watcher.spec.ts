@@ -35,6 +35,8 @@ function unreachableKafka(): { kafka: KafkaClient; connects: () => number } {
     subscribe: async () => undefined,
     run: async () => undefined,
     disconnect: async () => undefined,
+    events: { CRASH: 'consumer.crash' },
+    on: () => undefined,
   };
   return { kafka: { consumer: () => consumer } as unknown as KafkaClient, connects: () => connects };
 }
