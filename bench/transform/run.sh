@@ -101,12 +101,12 @@ if [ "$PROFILE" = 1 ]; then
   mkdir -p "$prof_dir"
   log "profiled transform run (node --cpu-prof --cpu-prof-dir=$prof_dir)"
   # Own group; windows in the other order give another feature version, so SILVER objects are new puts, not stat hits.
-  run_transform "$prefix-transform-prof" "--cpu-prof --cpu-prof-dir=$prof_dir -r ./bench/transform/exit-on-usr2.js" "$work/transform-prof.json" TRANSFORM_WINDOWS_MS=600000,60000
+  run_transform "$prefix-transform-prof" "--cpu-prof --cpu-prof-dir=$prof_dir -r ./bench/lib/exit-on-usr2.js" "$work/transform-prof.json" TRANSFORM_WINDOWS_MS=600000,60000
   stop "$transform_pid" USR2
 fi
 
 LOAD_START="$load_start" LOAD_END="$load_end" node bench/transform/bench.js summary "$work/ingest.json" "$work/floor.json" "$work/transform.json" "$work/transform-prof.json"
 if [ "$PROFILE" = 1 ]; then
-  node bench/transform/profile-top.js "$prof_dir" "${PROFILE_TOP:-25}"
+  node bench/lib/profile-top.js "$prof_dir" "${PROFILE_TOP:-25}"
   log "profile kept in $prof_dir (open in Chrome DevTools > Performance, or speedscope)"
 fi

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NetworkEvent, NetworkEventV1 } from './network-event';
-import { fastAcceptNetworkEvent } from './network-event-fast-path';
+import { eventTimeMs, NetworkEvent, NetworkEventV1 } from './network-event';
+import { fastAcceptedEventTimeMs } from './network-event-fast-path';
 import { PipelineEventOf, PipelineEvents, PipelineTopic } from './registry';
 
 export type DecodeFailureReason = 'empty' | 'not-utf8' | 'too-large' | 'malformed-json' | 'schema';
@@ -17,6 +17,8 @@ export class DecodeError extends Error {
 }
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: DecodeError };
+/** A valid event and its time in epoch ms, read once by whichever check accepted it. */
+export type DecodedNetworkEvent = { ok: true; value: NetworkEvent; eventTimeMs: number } | { ok: false; error: DecodeError };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -36,12 +38,14 @@ export function decodeJson(payload: Buffer | null | undefined, maxBytes = Infini
   }
 }
 
-export function decodeNetworkEvent(payload: Buffer | null | undefined, maxBytes = Infinity): Decoded<NetworkEvent> {
+export function decodeNetworkEvent(payload: Buffer | null | undefined, maxBytes = Infinity): DecodedNetworkEvent {
   const json = decodeJson(payload, maxBytes);
   if (!json.ok) return json;
   // The common, clearly valid case skips the schema; the schema decides every other case.
-  if (fastAcceptNetworkEvent(json.value)) return { ok: true, value: json.value as NetworkEvent };
-  return validate(NetworkEventV1, json.value);
+  const fastMs = fastAcceptedEventTimeMs(json.value);
+  if (!Number.isNaN(fastMs)) return { ok: true, value: json.value as NetworkEvent, eventTimeMs: fastMs };
+  const checked = validate(NetworkEventV1, json.value);
+  return checked.ok ? { ok: true, value: checked.value, eventTimeMs: eventTimeMs(checked.value) } : checked;
 }
 
 export function decodePipelineEvent<T extends PipelineTopic>(topic: T, payload: Buffer | null | undefined): Decoded<PipelineEventOf<T>> {

@@ -5,7 +5,7 @@ import { CONN_STATES, MAX_FUTURE_SKEW_MS, MIN_TS_MS, PROTOCOLS } from './network
  * event. This check accepts only what it can decide exactly and cheaply; everything else (IPv6, other
  * timestamp spellings, anything invalid) falls through to the zod schema, which stays the single
  * authority and the source of error messages. A differential spec asserts it never accepts what
- * the schema rejects.
+ * the schema rejects. It returns the event time it read, so callers do not parse the timestamp twice.
  */
 
 const PROTOCOL_SET = new Set<string>(PROTOCOLS);
@@ -14,12 +14,21 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:2
 const TCP_FLAGS = /^[FSRPAUECN]*$/;
 const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 
-export function fastAcceptNetworkEvent(v: unknown, now = Date.now()): boolean {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+/** The event time (epoch ms) of an event this check accepts; NaN when the schema must decide. */
+export function fastAcceptedEventTimeMs(v: unknown, now = Date.now()): number {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return NaN;
   const e = v as Record<string, unknown>;
+  const ms = timestampMs(e.ts, now);
+  return !Number.isNaN(ms) && otherFieldsValid(e) ? ms : NaN;
+}
+
+export function fastAcceptNetworkEvent(v: unknown, now = Date.now()): boolean {
+  return !Number.isNaN(fastAcceptedEventTimeMs(v, now));
+}
+
+function otherFieldsValid(e: Record<string, unknown>): boolean {
   return (
     optionalString(e.event_id, 1, 128) &&
-    timestamp(e.ts, now) &&
     string(e.sensor_id, 1, 128) &&
     ipv4(e.src_ip) &&
     ipv4(e.dst_ip) &&
@@ -61,19 +70,18 @@ function counter(v: unknown): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Epoch ms, or exactly the canonical `toISOString()` spelling (what most producers emit); other spellings go to the schema. */
-function timestamp(v: unknown, now: number): boolean {
+/** Epoch ms, or exactly the canonical `toISOString()` spelling (what most producers emit); NaN sends other spellings to the schema. */
+function timestampMs(v: unknown, now: number): number {
   let ms: number;
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) return false;
+    if (!Number.isSafeInteger(v)) return NaN;
     ms = v;
   } else if (typeof v === 'string') {
     ms = canonicalIsoMs(v);
-    if (Number.isNaN(ms)) return false;
   } else {
-    return false;
+    return NaN;
   }
-  return ms >= MIN_TS_MS && ms <= now + MAX_FUTURE_SKEW_MS;
+  return ms >= MIN_TS_MS && ms <= now + MAX_FUTURE_SKEW_MS ? ms : NaN;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

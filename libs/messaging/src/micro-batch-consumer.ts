@@ -1,6 +1,7 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ConsumedMessage } from './consumed-message';
 import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, RewindRequired } from './micro-batch';
+import { compareOffsets } from './offsets';
 import { restartAfterCrashes } from './crash-restart';
 import { PartitionBuffer } from './partition-buffer';
 import { SerialQueue } from './serial-queue';
@@ -20,6 +21,8 @@ export interface MicroBatchConsumerOptions {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How many partitions' fetched batches are handled at once (kafkajs handles one at a time by default). */
+  partitionsConsumedConcurrently?: number;
   onError?: (error: unknown, context: string) => void;
   /** Reports how many fetched messages wait in buffers, after every fetch and flush (a drain KPI). */
   onBuffered?: (messages: number) => void;
@@ -39,7 +42,7 @@ interface PartitionState {
    * Set by a failed landing to its first offset. Until the re-read reaches it, everything else is
    * dropped, including batches the client fetched before the seek and delivers after it.
    */
-  rewindTo?: bigint;
+  rewindTo?: string;
   rewindTimer?: NodeJS.Timeout;
 }
 
@@ -86,6 +89,9 @@ export class MicroBatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // Partitions have their own queues and in-flight landings: while one waits for its previous
+      // landing or its plan query, the others' fetched batches are buffered, not held behind it.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
       eachBatch: (payload) => this.onFetch(payload),
     });
   }
@@ -135,19 +141,36 @@ export class MicroBatchConsumer {
   private async onFetch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const state = this.stateFor(batch.topic, batch.partition);
     await state.queue.run(async () => {
-      for (const raw of batch.messages) {
-        if (!isRunning() || isStale() || this.draining) return;
-        if (state.rewindTo !== undefined) {
-          if (BigInt(raw.offset) > state.rewindTo) continue;
-          state.rewindTo = undefined;
+      // Resolving is a kafkajs bookkeeping call (64-bit offset arithmetic per call): once per
+      // fetch, for the last message taken, gives the same position as once per message.
+      let taken: string | undefined;
+      // A stop, seek or drain can only begin while this loop awaits, so liveness is read again after
+      // each await, not per message: isStale() serialises a map key per call (seen in the profile).
+      let recheck = true;
+      try {
+        for (const raw of batch.messages) {
+          if (recheck && (!isRunning() || isStale() || this.draining)) return;
+          recheck = false;
+          if (state.rewindTo !== undefined) {
+            if (compareOffsets(raw.offset, state.rewindTo) > 0) continue;
+            state.rewindTo = undefined;
+          }
+          const message = toConsumed(batch.topic, batch.partition, raw);
+          if (state.buffer.isRewind(message)) state.buffer.clear();
+          if (state.buffer.isEmpty) {
+            state.buffer.planned = await this.handler.plan?.(batch.topic, batch.partition, message.offset);
+            recheck = true;
+          }
+          state.buffer.add(message, Date.now());
+          taken = message.offset;
+          const trigger = state.buffer.dueBy(Date.now());
+          if (trigger) {
+            await this.dispatch(state, trigger, heartbeat);
+            recheck = true;
+          }
         }
-        const message = toConsumed(batch.topic, batch.partition, raw);
-        if (state.buffer.isRewind(message)) state.buffer.clear();
-        if (state.buffer.isEmpty) state.buffer.planned = await this.handler.plan?.(batch.topic, batch.partition, message.offset);
-        state.buffer.add(message, Date.now());
-        resolveOffset(message.offset);
-        const trigger = state.buffer.dueBy(Date.now());
-        if (trigger) await this.dispatch(state, trigger, heartbeat);
+      } finally {
+        if (taken !== undefined) resolveOffset(taken);
       }
       this.armTimer(state);
       this.reportBuffered();
@@ -183,7 +206,7 @@ export class MicroBatchConsumer {
    */
   private rewind(state: PartitionState, topic: string, partition: number, offset: string): void {
     state.buffer.clear();
-    state.rewindTo = BigInt(offset);
+    state.rewindTo = offset;
     clearTimeout(state.timer);
     clearTimeout(state.rewindTimer);
     state.rewindTimer = setTimeout(() => {
@@ -231,8 +254,15 @@ export class MicroBatchConsumer {
 
 const noHeartbeat = async (): Promise<void> => undefined;
 
+/** Shared by every message without headers (most producers send none): one object fewer per message. */
+const NO_HEADERS: ConsumedMessage['headers'] = Object.freeze({});
+
 export function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
-  const headers: ConsumedMessage['headers'] = {};
-  for (const [name, value] of Object.entries(m.headers ?? {})) headers[name] = Array.isArray(value) ? value[0] : value;
+  let headers = NO_HEADERS;
+  for (const name in m.headers) {
+    if (headers === NO_HEADERS) headers = {};
+    const value = m.headers[name];
+    headers[name] = Array.isArray(value) ? value[0] : value;
+  }
   return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }

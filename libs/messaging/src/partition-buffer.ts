@@ -1,5 +1,6 @@
 import { ConsumedMessage, messageSize } from './consumed-message';
 import { BatchLimits, MicroBatch, PlannedRange } from './micro-batch';
+import { compareOffsets } from './offsets';
 
 /**
  * Accumulates one partition's messages until a batch is due. Pure state, no I/O: the
@@ -31,8 +32,8 @@ export class PartitionBuffer {
    * committed offset after a rebalance or restart, so what we buffered will arrive again.
    */
   isRewind(message: ConsumedMessage): boolean {
-    const last = this.lastOffset;
-    return last !== undefined && BigInt(message.offset) <= last;
+    const last = this.messages[this.messages.length - 1];
+    return last !== undefined && compareOffsets(message.offset, last.offset) <= 0;
   }
 
   add(message: ConsumedMessage, now: number): void {

@@ -10,6 +10,11 @@ export const ingestConfigShape = {
   INGEST_BATCH_MAX_WAIT_MS: env.int(2000, 10, 600_000),
   /** zlib level of RAW objects: 3 compresses ~9x at ~2x the speed of the default 6 (~11x) on flow JSON. */
   INGEST_RAW_GZIP_LEVEL: env.int(3, 1, 9),
+  /**
+   * Worker threads that validate and gzip batches, leaving the main thread to fetching and landing;
+   * 0 does it on the main thread. One is enough on two cores: the main thread and the broker need the rest.
+   */
+  INGEST_ENCODE_WORKERS: env.int(1, 0, 16),
   /** Larger events are rejected to the DLQ: a flow record is a few hundred bytes. */
   INGEST_MAX_EVENT_BYTES: env.int(64 * 1024, 256, 1024 * 1024),
 };

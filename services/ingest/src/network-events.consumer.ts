@@ -5,12 +5,15 @@ import { SERVICE_CONFIG, ServiceConnections } from '@flowsentry/runtime';
 import { Logger, LOGGER } from '@flowsentry/telemetry';
 import { IngestConfig } from './ingest.config';
 import { RawBatchLander } from './raw-batch-lander';
+import { InlineRawBatchEncoder, RawBatchEncoder } from './raw-batch-encoder';
+import { WorkerRawBatchEncoder } from './raw-encode-workers';
 import { ingestMetrics } from './ingest.metrics';
 
 /** Subscribes ingest to `network.events` once the app is up, and drains it on SIGTERM. */
 @Injectable()
 export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: MicroBatchConsumer;
+  private encoder?: RawBatchEncoder;
 
   constructor(
     private readonly connections: ServiceConnections,
@@ -21,12 +24,15 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   async onApplicationBootstrap(): Promise<void> {
     const { kafka, kafkaSettings, producer, store, db } = this.connections;
     await this.connections.open();
+    const encoding = { maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL };
+    this.encoder = this.config.INGEST_ENCODE_WORKERS > 0 ? new WorkerRawBatchEncoder(this.config.INGEST_ENCODE_WORKERS, encoding) : new InlineRawBatchEncoder(encoding.maxEventBytes, encoding.gzipLevel);
     const lander = new RawBatchLander(
       db,
       store,
       producer,
       new DeadLetterPublisher(producer, kafkaSettings, this.config.INGEST_GROUP_ID, Topics.networkEventsDlq),
-      { consumerGroup: this.config.INGEST_GROUP_ID, maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL },
+      this.encoder,
+      { consumerGroup: this.config.INGEST_GROUP_ID },
       this.log,
     );
     this.consumer = new MicroBatchConsumer(
@@ -42,7 +48,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     );
     await this.consumer.start();
     this.log.info(
-      { group: this.config.INGEST_GROUP_ID, maxEvents: this.config.INGEST_BATCH_MAX_EVENTS, maxBytes: this.config.INGEST_BATCH_MAX_BYTES, maxWaitMs: this.config.INGEST_BATCH_MAX_WAIT_MS },
+      { group: this.config.INGEST_GROUP_ID, encodeWorkers: this.config.INGEST_ENCODE_WORKERS, maxEvents: this.config.INGEST_BATCH_MAX_EVENTS, maxBytes: this.config.INGEST_BATCH_MAX_BYTES, maxWaitMs: this.config.INGEST_BATCH_MAX_WAIT_MS },
       'ingest consuming network.events',
     );
   }
@@ -51,6 +57,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     if (!this.consumer) return;
     this.log.info({ signal }, 'draining: flushing open batches before exit');
     await this.consumer.drain();
+    await this.encoder?.close();
     this.log.info('drained');
   }
 }

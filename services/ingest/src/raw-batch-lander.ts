@@ -4,13 +4,11 @@ import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flo
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
 import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linkFrom, linksFrom, Logger, phaseTimer, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
-import { EncodedRawBatch, encodeRawBatch, gzipRaw } from './raw-batch-encoder';
+import { EncodedRawBatch, RawBatchEncoder } from './raw-batch-encoder';
 import { ingestMetrics } from './ingest.metrics';
 
 export interface LanderOptions {
   consumerGroup: string;
-  maxEventBytes: number;
-  gzipLevel: number;
 }
 
 /**
@@ -25,6 +23,7 @@ export class RawBatchLander implements MicroBatchHandler {
     private readonly store: ObjectStore,
     private readonly producer: EventProducer,
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly encoder: RawBatchEncoder,
     private readonly options: LanderOptions,
     private readonly log: Logger,
   ) {}
@@ -73,8 +72,8 @@ export class RawBatchLander implements MicroBatchHandler {
       throw new RewindRequired(row.firstOffset);
     }
 
-    const encoded = await encodeRawBatch(batch.messages, this.options.maxEventBytes);
-    phase('validate');
+    const encoded = await this.encoder.encode(batch.messages);
+    phase('encode');
     if (encoded.deadLetters.length > 0) {
       await withSpan('dlq.publish', { 'messaging.batch.message_count': encoded.deadLetters.length }, () => this.deadLetters.publish(encoded.deadLetters));
       for (const letter of encoded.deadLetters) ingestMetrics.rejected.inc({ reason: letter.reason });
@@ -85,8 +84,7 @@ export class RawBatchLander implements MicroBatchHandler {
       return;
     }
 
-    const gz = await gzipRaw(encoded.jsonl, this.options.gzipLevel);
-    phase('compress');
+    const gz = encoded.gz;
     const stored = await withSpan('raw.write', { 'flowsentry.object': formatRef(ref), 'flowsentry.bytes': gz.length }, () => this.store.put(ref, gz, 'application/gzip'));
     phase('write_raw');
     const event = buildEvent(Topics.rawLanded, {
@@ -145,7 +143,7 @@ export class RawBatchLander implements MicroBatchHandler {
         status: 'succeeded',
         inputRef: source,
         outputEventId: ids.eventId,
-        details: { accepted: encoded.accepted, rejected: encoded.deadLetters.length, rawBytes: encoded.jsonl.length, gzBytes: stored.size, trigger: batch.trigger },
+        details: { accepted: encoded.accepted, rejected: encoded.deadLetters.length, rawBytes: encoded.rawBytes, gzBytes: stored.size, trigger: batch.trigger },
         startedAt: new Date(started),
       });
       await new IngestionBatches(em).markLanded(keyOf(row), { sha256: stored.sha256, eventCount: encoded.accepted, rejected: encoded.deadLetters.length, landedEvent: serializedEvent });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeNetworkEvent, eventTimeMs, NetworkEvent } from '@flowsentry/contracts';
+import { decodeNetworkEvent, NetworkEvent } from '@flowsentry/contracts';
 
 /** One RAW line that became a SILVER row candidate. */
 export interface CleanFlow {
@@ -32,7 +32,7 @@ export function cleanLines(lines: readonly Buffer[]): CleanedBatch {
       continue;
     }
     const event = decoded.value;
-    const tsMs = eventTimeMs(event);
+    const tsMs = decoded.eventTimeMs;
     flows.push({ event, tsMs, eventKey: event.event_id !== undefined ? `id:${event.event_id}` : `sha256:${contentHash(event, tsMs)}`, line });
   }
   return { flows, dropped };

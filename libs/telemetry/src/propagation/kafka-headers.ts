@@ -89,7 +89,15 @@ export function linksFromTraceparents(traceparents: Iterable<string | null | und
  */
 export function linksFrom(headersOfMessages: Iterable<IncomingKafkaHeaders | undefined>): Link[] {
   const links = new Map<string, Link>();
+  // Thousands of messages share a handful of producer spans: full extraction (a regex per header)
+  // runs once per distinct traceparent spelling, not once per message.
+  const seen = new Set<string>();
   for (const headers of headersOfMessages) {
+    if (!headers) continue;
+    const traceparent = headerValue(headers, 'traceparent');
+    const spelling = Array.isArray(traceparent) ? traceparent.join(',') : traceparent;
+    if (spelling === undefined || seen.has(spelling)) continue;
+    seen.add(spelling);
     const link = linkFrom(headers);
     const key = link && `${link.context.traceId}-${link.context.spanId}`;
     if (link && key && !links.has(key)) links.set(key, link);

@@ -1,5 +1,5 @@
 // Top self-time functions of a V8 .cpuprofile (node --cpu-prof), aggregated by function name + url.
-//   node bench/transform/profile-top.js <file.cpuprofile | dir> [top=25]
+//   node bench/lib/profile-top.js <file.cpuprofile | dir> [top=25]
 // A sample's self time is the delta to the next sample. Also prints self time per package/module
 // (node_modules/<pkg>, libs/<lib>, services/<svc>, node:internal) to see which layer the time is in.
 'use strict';

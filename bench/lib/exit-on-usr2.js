@@ -1,4 +1,4 @@
-// Preloaded (node -r) into the profiled transform run: SIGUSR2 exits the process normally, so
+// Preloaded (node -r) into profiled service runs: SIGUSR2 exits the process normally, so
 // `--cpu-prof` writes its profile. SIGTERM cannot be used for that: Nest's shutdown hook closes
 // the app and then re-raises the signal, and a process killed by a signal writes no profile.
 'use strict';

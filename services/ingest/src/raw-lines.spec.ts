@@ -1,6 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { ConsumedMessage } from '@flowsentry/messaging';
-import { encodeRawBatch, gzipRaw } from './raw-batch-encoder';
+import { encodeRawLines, gzipRaw, gzipRawSync } from './raw-lines';
 
 const event = (i: number) => ({
   event_id: `e${i}`,
@@ -17,23 +16,21 @@ const event = (i: number) => ({
   packets_out: 1,
   duration_ms: 1,
 });
-const msg = (offset: number, value: Buffer | null): ConsumedMessage => ({ topic: 'network.events', partition: 0, offset: String(offset), key: null, value, headers: {}, timestamp: '0' });
 
-describe('encodeRawBatch', () => {
-  it('keeps valid events as their original bytes, one per line, and dead-letters the rest', async () => {
+describe('encodeRawLines', () => {
+  it('keeps valid events as their original bytes, one per line, and names each reject by position and reason', () => {
     const original = Buffer.from(`{ "x" : 1 ,${JSON.stringify(event(1)).slice(1)}`);
-    const encoded = await encodeRawBatch([msg(0, original), msg(1, Buffer.from('nope')), msg(2, Buffer.from(JSON.stringify(event(2))))], 1024);
+    const encoded = encodeRawLines([original, Buffer.from('nope'), Buffer.from(JSON.stringify(event(2)))], 1024);
     expect(encoded.accepted).toBe(2);
     expect(encoded.jsonl.toString()).toBe(`${original.toString()}\n${JSON.stringify(event(2))}\n`);
-    expect(encoded.deadLetters).toHaveLength(1);
-    expect(encoded.deadLetters[0]).toMatchObject({ offset: '1', reason: 'malformed-json' });
+    expect(encoded.rejects).toEqual([{ index: 1, reason: 'malformed-json', message: expect.stringContaining('not JSON') }]);
     expect(encoded.minEventTimeMs).toBe(Date.UTC(2026, 10, 21, 10, 0, 1));
     expect(encoded.maxEventTimeMs).toBe(Date.UTC(2026, 10, 21, 10, 0, 2));
   });
 
-  it('turns a pretty-printed event into one line without touching anything but its line breaks', async () => {
+  it('turns a pretty-printed event into one line without touching anything but its line breaks', () => {
     const pretty = Buffer.from(JSON.stringify(event(3), null, 2).replace(/\n/g, '\r\n'));
-    const encoded = await encodeRawBatch([msg(0, pretty)], 4096);
+    const encoded = encodeRawLines([pretty], 4096);
     const line = encoded.jsonl.subarray(0, encoded.jsonl.length - 1);
     expect(line.length).toBe(pretty.length);
     expect(line.includes(0x0a)).toBe(false);
@@ -41,10 +38,11 @@ describe('encodeRawBatch', () => {
     expect(pretty.includes(0x0a)).toBe(true);
   });
 
-  it('compresses deterministically, so a replay writes identical bytes', async () => {
-    const jsonl = Buffer.from(`${JSON.stringify(event(1))}\n`);
+  it('compresses deterministically, on libuv’s pool or synchronously in a worker, so a replay writes identical bytes', async () => {
+    const jsonl = Buffer.from(`${JSON.stringify(event(1))}\n${JSON.stringify(event(2))}\n`);
     const [a, b] = await Promise.all([gzipRaw(jsonl, 3), gzipRaw(jsonl, 3)]);
     expect(a.equals(b)).toBe(true);
+    expect(gzipRawSync(jsonl, 3).equals(a)).toBe(true);
     expect(gunzipSync(a).equals(jsonl)).toBe(true);
   });
 });
