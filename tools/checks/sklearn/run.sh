@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scikit-learn parity check for libs/ml's Isolation Forest. Regenerates the fixtures the jest unit tests
-# read (libs/ml/fixtures/forest) and prints flowsentry vs sklearn ROC-AUC per data set.
+# scikit-learn parity check for libs/ml's Isolation Forest, LOF and one-class SVM. Regenerates the fixtures the
+# jest unit tests read (libs/ml/fixtures/forest, libs/ml/fixtures/algorithms) and prints flowsentry vs sklearn
+# ROC-AUC per data set for the forest (the LOF and OC-SVM comparisons are the jest parity specs).
 # Needs: Debian's r-cran-mlbench (the paper's data sets as .rda), a Python venv with scikit-learn, and the
 # traffic producer (tools/producer, built here if needed) for the labelled flows.
 # The product never imports Python; this script is the only place it runs.
@@ -26,4 +27,5 @@ node tools/producer/dist/cli.js --count 2000 --rate 100 --time-scale 4320 --star
   --seed flowsentry-parity --attacks all --fast --out "$EVENTS" >/dev/null
 npx tsx tools/checks/sklearn/flows-fixture.ts "$EVENTS" "$FIXTURES/flows.csv"
 "$VENV/bin/python" tools/checks/sklearn/sklearn_reference.py --fixtures "$FIXTURES"
+"$VENV/bin/python" tools/checks/sklearn/algorithms_reference.py --data "$FIXTURES" --out "$ROOT/libs/ml/fixtures/algorithms"
 npx tsx tools/checks/sklearn/compare.ts

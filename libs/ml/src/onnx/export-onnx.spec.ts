@@ -67,6 +67,17 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(model, pipeline.spec, { modelName: 'm', modelVersion: '1', extra: { 'flowsentry.offset': '0' } })).toThrow(/reserved/);
   });
 
+  it('names the algorithm (isolation-forest), and reads a model exported before that key as an isolation forest', () => {
+    const { bytes } = train(1);
+    expect(readOnnxMetadata(bytes).algorithm).toBe('isolation-forest');
+    const legacy = onnx.ModelProto.decode(bytes);
+    legacy.metadataProps = legacy.metadataProps.filter((p) => p.key !== 'flowsentry.algorithm');
+    expect(readOnnxMetadata(onnx.ModelProto.encode(legacy).finish()).algorithm).toBe('isolation-forest');
+    const unknown = onnx.ModelProto.decode(bytes);
+    unknown.metadataProps = unknown.metadataProps.map((p) => (p.key === 'flowsentry.algorithm' ? { key: p.key, value: 'k-means' } : p));
+    expect(() => readOnnxMetadata(onnx.ModelProto.encode(unknown).finish())).toThrow(/unknown algorithm 'k-means'/);
+  });
+
   it('readOnnxMetadata rejects ONNX models it did not write', () => {
     const foreign = onnx.ModelProto.encode({ irVersion: 8, graph: { name: 'g' } }).finish();
     expect(() => readOnnxMetadata(foreign)).toThrow(OnnxMetadataError);

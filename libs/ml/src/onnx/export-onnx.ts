@@ -1,28 +1,17 @@
 import { onnx } from 'onnx-proto';
-import { FeatureSpec, featureNames } from '../features/feature-spec';
+import { FeatureSpec } from '../features/feature-spec';
 import { averagePathLength } from '../forest/average-path-length';
 import { IsolationForestModel } from '../forest/isolation-forest-model';
-import { canonicalJson } from './canonical-json';
 import { batchTensor, floatScalar, int64Tensor } from './onnx-builders';
-import { ONNX_METADATA_KEYS, ONNX_MODEL_FORMAT } from './onnx-metadata';
+import { ONNX_OPSET, OnnxExportMetadata, onnxModelBytes } from './onnx-model-envelope';
 import { ML_DOMAIN, treeEnsembleNode } from './tree-ensemble-node';
+
+export type { OnnxExportMetadata } from './onnx-model-envelope';
 
 export const ONNX_INPUT = 'features';
 export const ONNX_OUTPUTS = { scoreSamples: 'score_samples', decision: 'decision_function', label: 'label' } as const;
 
-/** IR 8 / opset 17 / ai.onnx.ml 3: the newest the bundled onnx-proto (ONNX 1.10) describes, all loadable by onnxruntime ≥ 1.10. */
-const IR_VERSION = 8;
-const ONNX_OPSET = 17;
 const ML_OPSET = 3;
-
-export interface OnnxExportMetadata {
-  readonly modelName: string;
-  readonly modelVersion: string;
-  /** Training datasets, hashes, run ids…: any JSON, written with sorted keys. */
-  readonly lineage?: unknown;
-  /** Extra metadata_props entries (e.g. git commit). Must not reuse the flowsentry.* keys. */
-  readonly extra?: Readonly<Record<string, string>>;
-}
 
 /**
  * The model as ONNX: features[N, F] float → score_samples[N], decision_function[N] (float) and
@@ -33,10 +22,6 @@ export interface OnnxExportMetadata {
  * No timestamps or random ids go in, so the same model, spec and metadata give the same bytes.
  */
 export function exportOnnx(model: IsolationForestModel, spec: FeatureSpec, metadata: OnnxExportMetadata): Uint8Array {
-  const names = featureNames(spec);
-  if (names.length !== model.nFeatures) {
-    throw new RangeError(`feature spec has ${names.length} columns, the model was trained on ${model.nFeatures}`);
-  }
   const exponentScale = -Math.LN2 / averagePathLength(model.params.maxSamples);
 
   const graph: onnx.IGraphProto = {
@@ -67,35 +52,20 @@ export function exportOnnx(model: IsolationForestModel, spec: FeatureSpec, metad
     ],
   };
 
-  const props: Record<string, string> = {
-    [ONNX_METADATA_KEYS.format]: ONNX_MODEL_FORMAT,
-    [ONNX_METADATA_KEYS.modelName]: metadata.modelName,
-    [ONNX_METADATA_KEYS.modelVersion]: metadata.modelVersion,
-    [ONNX_METADATA_KEYS.featureNames]: JSON.stringify(names),
-    [ONNX_METADATA_KEYS.featureSpec]: canonicalJson(spec),
-    [ONNX_METADATA_KEYS.params]: canonicalJson(model.params),
-    [ONNX_METADATA_KEYS.offset]: String(model.offset),
-    [ONNX_METADATA_KEYS.lineage]: canonicalJson(metadata.lineage ?? null),
-  };
-  for (const [key, value] of Object.entries(metadata.extra ?? {})) {
-    if (key in props) throw new RangeError(`metadata key '${key}' is reserved`);
-    props[key] = value;
-  }
-
-  const proto: onnx.IModelProto = {
-    irVersion: IR_VERSION,
-    producerName: 'flowsentry',
-    producerVersion: ONNX_MODEL_FORMAT,
-    domain: 'io.flowsentry',
-    docString: 'Isolation Forest anomaly scores for network flows (sklearn IsolationForest semantics)',
-    opsetImport: [
-      { domain: '', version: ONNX_OPSET },
-      { domain: ML_DOMAIN, version: ML_OPSET },
-    ],
-    graph,
-    metadataProps: Object.keys(props)
-      .sort()
-      .map((key) => ({ key, value: props[key] })),
-  };
-  return onnx.ModelProto.encode(proto).finish();
+  return onnxModelBytes(
+    {
+      algorithm: 'isolation-forest',
+      nFeatures: model.nFeatures,
+      params: model.params,
+      offset: model.offset,
+      graph,
+      opsetImport: [
+        { domain: '', version: ONNX_OPSET },
+        { domain: ML_DOMAIN, version: ML_OPSET },
+      ],
+      docString: 'Isolation Forest anomaly scores for network flows (sklearn IsolationForest semantics)',
+    },
+    spec,
+    metadata,
+  );
 }

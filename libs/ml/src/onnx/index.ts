@@ -1,4 +1,6 @@
 export { exportOnnx, ONNX_INPUT, ONNX_OUTPUTS } from './export-onnx';
 export type { OnnxExportMetadata } from './export-onnx';
-export { readOnnxMetadata, ONNX_METADATA_KEYS, ONNX_MODEL_FORMAT, OnnxMetadataError } from './onnx-metadata';
-export type { OnnxModelMetadata } from './onnx-metadata';
+export { exportLocalOutlierFactorOnnx } from './export-local-outlier-factor-onnx';
+export { exportOneClassSvmOnnx } from './export-one-class-svm-onnx';
+export { readOnnxMetadata, ONNX_METADATA_KEYS, ONNX_MODEL_FORMAT, ANOMALY_ALGORITHMS, OnnxMetadataError } from './onnx-metadata';
+export type { OnnxModelMetadata, AnomalyAlgorithm } from './onnx-metadata';

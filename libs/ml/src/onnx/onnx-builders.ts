@@ -44,3 +44,20 @@ export function batchTensor(name: string, elemType: onnx.TensorProto.DataType, f
     type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'N' }, ...fixedDims.map((dimValue) => ({ dimValue }))] } } },
   };
 }
+
+/**
+ * A float64 tensor stored as raw little-endian bytes: a large initializer (stored training rows,
+ * support vectors) encodes and loads far faster than as a repeated double field.
+ */
+export function doubleTensor(name: string, dims: readonly number[], values: Float64Array): onnx.ITensorProto {
+  const expected = dims.reduce((product, d) => product * d, 1);
+  if (values.length !== expected) throw new RangeError(`tensor '${name}' has ${values.length} values for dims [${dims.join(', ')}]`);
+  const rawData = new Uint8Array(values.length * 8);
+  const view = new DataView(rawData.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
+  return { name, dataType: DataType.DOUBLE, dims: [...dims], rawData };
+}
+
+export function doubleScalar(name: string, value: number): onnx.ITensorProto {
+  return doubleTensor(name, [], Float64Array.of(value));
+}

@@ -11,13 +11,25 @@ export const ONNX_METADATA_KEYS = {
   params: 'flowsentry.params',
   offset: 'flowsentry.offset',
   lineage: 'flowsentry.training_lineage',
+  algorithm: 'flowsentry.algorithm',
 } as const;
 
+/**
+ * The graph contract (input `features` [N, F] float; outputs score_samples, decision_function, label)
+ * and these metadata keys. Its name predates the other algorithms and is kept so stored models stay
+ * readable; `flowsentry.algorithm` says which model a graph holds.
+ */
 export const ONNX_MODEL_FORMAT = 'flowsentry.isolation-forest.onnx/1';
+
+/** Every algorithm exported in ONNX_MODEL_FORMAT, with sklearn's score_samples / decision_function semantics. */
+export const ANOMALY_ALGORITHMS = ['isolation-forest', 'local-outlier-factor', 'one-class-svm'] as const;
+export type AnomalyAlgorithm = (typeof ANOMALY_ALGORITHMS)[number];
 
 export interface OnnxModelMetadata {
   readonly modelName: string;
   readonly modelVersion: string;
+  /** Models exported before the key existed are isolation forests. */
+  readonly algorithm: AnomalyAlgorithm;
   readonly featureNames: readonly string[];
   readonly featureSpec: FeatureSpec;
   readonly params: Record<string, unknown>;
@@ -41,12 +53,15 @@ export function onnxMetadataOf(model: onnx.IModelProto): OnnxModelMetadata {
   const props: Record<string, string> = {};
   for (const entry of model.metadataProps ?? []) props[entry.key ?? ''] = entry.value ?? '';
   if (props[ONNX_METADATA_KEYS.format] !== ONNX_MODEL_FORMAT) {
-    throw new OnnxMetadataError(`not a flowsentry isolation forest (format '${props[ONNX_METADATA_KEYS.format] ?? 'missing'}')`);
+    throw new OnnxMetadataError(`not a flowsentry anomaly model (format '${props[ONNX_METADATA_KEYS.format] ?? 'missing'}')`);
   }
+  const algorithm = (props[ONNX_METADATA_KEYS.algorithm] ?? 'isolation-forest') as AnomalyAlgorithm;
+  if (!ANOMALY_ALGORITHMS.includes(algorithm)) throw new OnnxMetadataError(`unknown algorithm '${algorithm}'`);
   const json = (key: string): unknown => JSON.parse(props[key] ?? 'null');
   return {
     modelName: props[ONNX_METADATA_KEYS.modelName],
     modelVersion: props[ONNX_METADATA_KEYS.modelVersion],
+    algorithm,
     featureNames: json(ONNX_METADATA_KEYS.featureNames) as string[],
     featureSpec: json(ONNX_METADATA_KEYS.featureSpec) as FeatureSpec,
     params: json(ONNX_METADATA_KEYS.params) as Record<string, unknown>,

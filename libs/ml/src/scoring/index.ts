@@ -8,3 +8,4 @@ export { ScoringWorkerError } from './scoring-worker-pool';
 export { referenceScore } from './reference-score';
 export type { ForestScores } from './forest-scores';
 export { INLIER, OUTLIER } from './forest-scores';
+export type { AnomalyScores } from './anomaly-scores';

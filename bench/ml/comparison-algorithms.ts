@@ -1,0 +1,79 @@
+import { FeatureMatrix } from '../../libs/ml/src/features';
+import { trainIsolationForest } from '../../libs/ml/src/forest';
+import { scoreLocalOutlierFactor, trainLocalOutlierFactor } from '../../libs/ml/src/neighbors';
+import { exportLocalOutlierFactorOnnx, exportOneClassSvmOnnx, exportOnnx } from '../../libs/ml/src/onnx';
+import { trainingSubsample } from '../../libs/ml/src/preprocessing';
+import { referenceScore } from '../../libs/ml/src/scoring';
+import { scoreOneClassSvm, trainOneClassSvm } from '../../libs/ml/src/svm';
+import { identitySpec } from '../../libs/ml/fixtures/scoring-data';
+
+/**
+ * The four models compared, with the parameters both sides use. LOF and the SVMs standardise columns
+ * (sklearn: a StandardScaler in front); the forest does not need to. The exact methods train on a seeded
+ * subsample of at most `cap` rows, the same rows on both sides (this file picks them and hands them to sklearn).
+ */
+export const SEED = 0;
+export const NU = 0.1;
+export const NYSTROEM_COMPONENTS = 200;
+export const LOF_CAP = 10_000;
+export const OCSVM_CAP = 5_000;
+
+export interface TrainedModel {
+  score(matrix: FeatureMatrix): { scoreSamples: Float64Array };
+  onnx(): Uint8Array;
+}
+
+export interface AlgorithmSpec {
+  /** Key shared with sklearn_compare.py. */
+  readonly key: 'iforest' | 'lof' | 'ocsvm' | 'nystroem';
+  readonly label: string;
+  readonly sklearnLabel: string;
+  /** The training rows this algorithm uses (a subsample for the exact O(n²) methods). */
+  trainingRows(train: FeatureMatrix): FeatureMatrix;
+  train(rows: FeatureMatrix): TrainedModel;
+}
+
+const meta = { modelName: 'compare', modelVersion: '1' };
+
+export const ALGORITHMS: readonly AlgorithmSpec[] = [
+  {
+    key: 'iforest',
+    label: 'Isolation Forest (100 trees, 256 samples)',
+    sklearnLabel: 'IsolationForest',
+    trainingRows: (train) => train,
+    train(rows) {
+      const model = trainIsolationForest(rows, { seed: SEED });
+      return { score: (m) => referenceScore(model, m), onnx: () => exportOnnx(model, identitySpec(rows.cols), meta) };
+    },
+  },
+  {
+    key: 'lof',
+    label: `LOF novelty (k 20, standardised, ≤ ${LOF_CAP.toLocaleString('en-US')} training rows)`,
+    sklearnLabel: 'LocalOutlierFactor(novelty=True)',
+    trainingRows: (train) => trainingSubsample(train, LOF_CAP, SEED),
+    train(rows) {
+      const model = trainLocalOutlierFactor(rows, { nNeighbors: 20, scaling: 'standard', seed: SEED });
+      return { score: (m) => scoreLocalOutlierFactor(model, m), onnx: () => exportLocalOutlierFactorOnnx(model, identitySpec(rows.cols), meta) };
+    },
+  },
+  {
+    key: 'ocsvm',
+    label: `OC-SVM exact (RBF, ν ${NU}, γ scale, ≤ ${OCSVM_CAP.toLocaleString('en-US')} training rows)`,
+    sklearnLabel: 'OneClassSVM',
+    trainingRows: (train) => trainingSubsample(train, OCSVM_CAP, SEED),
+    train(rows) {
+      const model = trainOneClassSvm(rows, { nu: NU, scaling: 'standard', seed: SEED });
+      return { score: (m) => scoreOneClassSvm(model, m), onnx: () => exportOneClassSvmOnnx(model, identitySpec(rows.cols), meta) };
+    },
+  },
+  {
+    key: 'nystroem',
+    label: `OC-SVM Nyström (${NYSTROEM_COMPONENTS} landmarks, all training rows)`,
+    sklearnLabel: `Nystroem(${NYSTROEM_COMPONENTS}) + SGDOneClassSVM`,
+    trainingRows: (train) => train,
+    train(rows) {
+      const model = trainOneClassSvm(rows, { nu: NU, scaling: 'standard', approximation: 'nystroem', nComponents: NYSTROEM_COMPONENTS, seed: SEED });
+      return { score: (m) => scoreOneClassSvm(model, m), onnx: () => exportOneClassSvmOnnx(model, identitySpec(rows.cols), meta) };
+    },
+  },
+];

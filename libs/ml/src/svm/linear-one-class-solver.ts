@@ -1,0 +1,119 @@
+import { initialAlpha } from './one-class-smo';
+import { clipPairToBox } from './pair-clip';
+
+/**
+ * liblinear's dual coordinate descent for the linear one-class SVM (solve_oneclass_svm, liblinear 2.40+),
+ * on explicit features Φ (n×m): the same dual as libsvm's with Q = ΦΦᵀ, but w = Σ α_i φ_i is kept
+ * explicitly, so a gradient costs O(m) and an outer iteration O(n·m) with no kernel matrix at all.
+ * Each outer iteration refreshes all gradients, drops bound alphas that cannot move (shrinking), then
+ * updates up to active/10 most-violating pairs. Stops when the violating-pair gap is below tol.
+ */
+export interface LinearOneClassSolution {
+  readonly w: Float64Array;
+  readonly rho: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+const MAX_OUTER_ITERATIONS = 1000;
+
+export function solveLinearOneClass(features: Float64Array, n: number, m: number, nu: number, tol: number): LinearOneClassSolution {
+  const alpha = initialAlpha(n, nu);
+  const w = new Float64Array(m);
+  const QD = new Float64Array(n);
+  const G = new Float64Array(n);
+  const index = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let c = 0, o = i * m; c < m; c++) {
+      norm += features[o + c] ** 2;
+      w[c] += alpha[i] * features[o + c];
+    }
+    QD[i] = norm;
+  }
+  const dot = (i: number): number => {
+    let sum = 0;
+    for (let c = 0, o = i * m; c < m; c++) sum += w[c] * features[o + c];
+    return sum;
+  };
+
+  let active = n;
+  let iterations = 0;
+  let converged = false;
+  while (iterations < MAX_OUTER_ITERATIONS) {
+    let negGmax = -Infinity;
+    let negGmin = Infinity;
+    for (let s = 0; s < active; s++) {
+      const i = index[s];
+      G[i] = dot(i);
+      if (alpha[i] < 1) negGmax = Math.max(negGmax, -G[i]);
+      if (alpha[i] > 0) negGmin = Math.min(negGmin, -G[i]);
+    }
+    if (negGmax - negGmin < tol) {
+      if (active === n) {
+        converged = true;
+        break;
+      }
+      active = n; // re-check the shrunk alphas before stopping, as liblinear does
+      continue;
+    }
+    for (let s = 0; s < active; s++) {
+      const i = index[s];
+      if ((alpha[i] === 1 && -G[i] > negGmax) || (alpha[i] === 0 && -G[i] < negGmin)) {
+        active--;
+        index[s] = index[active];
+        index[active] = i;
+        s--;
+      }
+    }
+    // Up to active/10 pairs: the i with the largest −G that may grow with the j with the smallest −G that may shrink.
+    const budget = Math.max(Math.floor(active / 10), 1);
+    const grow: number[] = [];
+    const shrink: number[] = [];
+    for (let s = 0; s < active; s++) {
+      const i = index[s];
+      if (alpha[i] < 1) grow.push(i);
+      if (alpha[i] > 0) shrink.push(i);
+    }
+    grow.sort((a, b) => G[a] - G[b] || a - b);
+    shrink.sort((a, b) => G[b] - G[a] || a - b);
+    const pairs = Math.min(budget, grow.length, shrink.length);
+    for (let s = 0; s < pairs; s++) {
+      const i = grow[s];
+      const j = shrink[s];
+      if ((alpha[i] === 0 && alpha[j] === 0) || (alpha[i] === 1 && alpha[j] === 1)) continue;
+      const Gi = dot(i);
+      const Gj = dot(j);
+      const violating = (alpha[i] < 1 && alpha[j] > 0 && -Gj + 1e-12 < -Gi) || (alpha[i] > 0 && alpha[j] < 1 && -Gi + 1e-12 < -Gj);
+      if (!violating) continue;
+      let Qij = 0;
+      for (let c = 0, oi = i * m, oj = j * m; c < m; c++) Qij += features[oi + c] * features[oj + c];
+      let quad = QD[i] + QD[j] - 2 * Qij;
+      if (quad <= 0) quad = 1e-12;
+      const delta = (Gi - Gj) / quad;
+      const oldI = alpha[i];
+      const sum = alpha[i] + alpha[j];
+      alpha[i] -= delta;
+      alpha[j] += delta;
+      clipPairToBox(alpha, i, j, sum);
+      const step = alpha[i] - oldI;
+      for (let c = 0, oi = i * m, oj = j * m; c < m; c++) w[c] += step * (features[oi + c] - features[oj + c]);
+    }
+    iterations++;
+  }
+
+  let upper = Infinity;
+  let lower = -Infinity;
+  let free = 0;
+  let sumFree = 0;
+  for (let i = 0; i < n; i++) {
+    const g = dot(i);
+    if (alpha[i] === 1) lower = Math.max(lower, g);
+    else if (alpha[i] === 0) upper = Math.min(upper, g);
+    else {
+      free++;
+      sumFree += g;
+    }
+  }
+  return { w, rho: free > 0 ? sumFree / free : (upper + lower) / 2, iterations, converged };
+}
