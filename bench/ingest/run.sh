@@ -69,7 +69,7 @@ for shape in $SHAPES; do
   log "[$shape] one ingest instance"
   flags=""
   if [ "$PROFILE" = 1 ]; then
-    prof_dir="${PROFILE_DIR:-${TMPDIR:-/tmp}/flowsentry-ingest-prof.$prefix}"
+    prof_dir="${PROFILE_DIR:-${TMPDIR:-/tmp}/flowsentry-ingest-prof.$run_id}/$shape"
     mkdir -p "$prof_dir"
     flags="--cpu-prof --cpu-prof-dir=$prof_dir -r ./bench/lib/exit-on-usr2.js"
   fi

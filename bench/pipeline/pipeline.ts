@@ -70,8 +70,9 @@ async function main(): Promise<void> {
       if (name === 'trainer') extra.TRAINER_MODEL_NAME = model;
       if (name === 'evaluator') extra.EVALUATOR_ANNOUNCE_MODEL_PREFIX = fx.prefix;
       if (name === 'monitor') extra.MONITOR_MODEL_NAME = model;
-      if (name === profiled) extra.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
-      services.set(name, await startService(name, fx.serviceEnv(name, extra)));
+      // SIGUSR2 ends the profiled service with a normal exit, the only kind after which --cpu-prof writes.
+      const nodeArgs = name === profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', join(__dirname, '..', 'lib', 'exit-on-usr2.js')] : [];
+      services.set(name, await startService(name, fx.serviceEnv(name, extra), undefined, undefined, nodeArgs));
     }
     log('training a first champion on 60,000 normal flows (TRAINER_MIN_ROWS defaults to 50,000)');
     await runTrafficProducer(fx.prefix, ['--count', '60000', '--rate', '4000', '--fast', '--time-scale', '2400', '--seed', 'bench', '--start', '2026-11-17T06:00:00Z', '--attacks', 'none']);
@@ -96,8 +97,8 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(report(rate, count, producedFrom, producedUntil, caughtUpAfter, samples, latencies, services)));
     }
   } finally {
-    for (const service of services.values()) {
-      service.kill('SIGTERM');
+    for (const [name, service] of services) {
+      service.kill(name === profiled ? 'SIGUSR2' : 'SIGTERM');
       await service.exited;
     }
     await fx.tearDown();

@@ -27,9 +27,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a built service (`services/<name>/dist/main.js`) as its own OS process and waits for /health/ready. */
-export async function startService(name: StackRole, overrides: Record<string, string>, readyTimeoutMs = 60_000, probe: 'ready' | 'live' = 'ready'): Promise<RunningService> {
+export async function startService(
+  name: StackRole,
+  overrides: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  probe: 'ready' | 'live' = 'ready',
+  /** Flags for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
+  nodeArgs: string[] = [],
+): Promise<RunningService> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(repoRoot, 'services', name, 'dist', 'main.js')], {
+  const proc = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'services', name, 'dist', 'main.js')], {
     env: { PATH: process.env.PATH ?? '', ...stackEnv(name), PORT: String(port), LOG_LEVEL: 'info', ...overrides },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ConsumedMessage } from './consumed-message';
-import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, RewindRequired } from './micro-batch';
+import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, PreviousBatchFailed, RewindRequired } from './micro-batch';
 import { compareOffsets } from './offsets';
 import { restartAfterCrashes } from './crash-restart';
 import { PartitionBuffer } from './partition-buffer';
@@ -10,7 +10,11 @@ import { withHeartbeat } from './pacemaker';
 export interface MicroBatchHandler {
   /** Called when a new batch starts at `offset`; returns the range an earlier attempt fixed, if any. */
   plan?(topic: string, partition: number, offset: string): Promise<PlannedRange | undefined>;
-  /** Must make the batch durable (and emit what follows from it); offsets are committed only after it resolves. */
+  /**
+   * Must make the batch durable (and emit what follows from it); offsets are committed only after it
+   * resolves, in offset order. Up to `landingsPerPartition` batches of a partition flush at once:
+   * order-sensitive steps go through `tools.inOrder`.
+   */
   flush(batch: MicroBatch, tools: MicroBatchTools): Promise<void>;
 }
 
@@ -23,6 +27,8 @@ export interface MicroBatchConsumerOptions {
   heartbeatIntervalMs?: number;
   /** How many partitions' fetched batches are handled at once (kafkajs handles one at a time by default). */
   partitionsConsumedConcurrently?: number;
+  /** Batches of one partition landing at once (default 2): the next one's reading and writing overlap the previous one's recording. */
+  landingsPerPartition?: number;
   onError?: (error: unknown, context: string) => void;
   /** Reports how many fetched messages wait in buffers, after every fetch and flush (a drain KPI). */
   onBuffered?: (messages: number) => void;
@@ -36,8 +42,13 @@ interface PartitionState {
   /** Serializes this partition's fetch handling, timer and drain. */
   queue: SerialQueue;
   timer?: NodeJS.Timeout;
-  /** The batch being landed. One at a time per partition keeps commits in offset order and memory bounded. */
-  inFlight?: Promise<void>;
+  /** Batches being landed, oldest first, each settling when it has landed or failed. Bounded, so memory is. */
+  landings: Array<Promise<void>>;
+  /**
+   * Settles when the newest batch handed out has landed and been committed, or rejects when it or
+   * one before it failed: the next batch chains its in-order steps and its commit on it.
+   */
+  tail: Promise<void>;
   /**
    * Set by a failed landing to its first offset. Until the re-read reaches it, everything else is
    * dropped, including batches the client fetched before the seek and delivers after it.
@@ -51,10 +62,11 @@ interface PartitionState {
  * the handler made the batch durable: at-least-once delivery whose redelivery the handler
  * turns into a no-op (brief §8).
  *
- * Landing a batch runs while the next one is being fetched and decoded (one in flight per
- * partition), so storage and database round trips overlap with the client's own work. If a
- * landing fails, nothing after it may be committed: the partition is rewound to the failed
- * batch's first offset and read again.
+ * Landing a batch runs while the next ones are fetched and decoded, and up to
+ * `landingsPerPartition` batches of a partition land at once (their in-order steps and commits
+ * still one after another, in offset order), so storage and database round trips overlap with
+ * each other and with the client's own work. If a landing fails, nothing after it may be
+ * committed: the partition is rewound to the failed batch's first offset and read again.
  */
 export class MicroBatchConsumer {
   private readonly consumer: Consumer;
@@ -114,7 +126,7 @@ export class MicroBatchConsumer {
       await state.queue
         .run(async () => {
           await this.dispatch(state, 'drain', noHeartbeat);
-          await state.inFlight;
+          await Promise.all(state.landings);
         })
         .catch((err) => this.options.onError?.(err, 'drain'));
     }
@@ -177,34 +189,60 @@ export class MicroBatchConsumer {
     });
   }
 
-  /** Hands the buffered batch to the handler without waiting for it, once the previous one has landed. */
+  /** Hands the buffered batch to the handler without waiting for it, once a landing slot is free. */
   private async dispatch(state: PartitionState, trigger: MicroBatch['trigger'], heartbeat: () => Promise<void>): Promise<void> {
-    if (state.inFlight) await withHeartbeat(heartbeat, () => state.inFlight!);
+    const slots = this.options.landingsPerPartition ?? 2;
+    while (state.landings.length >= slots) await withHeartbeat(heartbeat, () => state.landings[0]!);
     if (state.buffer.isEmpty || state.rewindTo !== undefined) return;
     clearTimeout(state.timer);
     const batch = state.buffer.take(trigger);
-    state.inFlight = this.land(state, batch).finally(() => {
-      state.inFlight = undefined;
-      this.reportBuffered();
-    });
+    const done = this.land(state, batch, state.tail);
+    // The tail's rejection is for the next batch to see; marking it handled here keeps it from being reported as unhandled.
+    done.catch(() => undefined);
+    state.tail = done;
+    const settled = done
+      .catch(() => undefined)
+      .finally(() => {
+        state.landings.splice(state.landings.indexOf(settled), 1);
+        this.reportBuffered();
+      });
+    state.landings.push(settled);
   }
 
-  private async land(state: PartitionState, batch: MicroBatch): Promise<void> {
+  /**
+   * Lands one batch and commits it once every earlier batch of the partition is committed. The
+   * earliest failed batch decides the rewind: later ones fail with it (their in-order steps and
+   * commits wait on it), and a later batch's own error waits for the earlier ones to settle, so a
+   * partition is never rewound past a batch that is still to be read again.
+   */
+  private async land(state: PartitionState, batch: MicroBatch, previous: Promise<void>): Promise<void> {
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
+    const afterPrevious = () =>
+      previous.catch(() => {
+        throw new PreviousBatchFailed();
+      });
     try {
-      await this.handler.flush(batch, { heartbeat: noHeartbeat });
+      await this.handler.flush(batch, { heartbeat: noHeartbeat, inOrder: async (step) => (await afterPrevious(), step()) });
+      await afterPrevious();
       await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
     } catch (err) {
+      const earlierFailed = err instanceof PreviousBatchFailed || (await previous.then(() => false, () => true));
+      if (earlierFailed) throw err;
       this.options.onError?.(err, `landing ${batch.topic}/${batch.partition} ${first}-${last}`);
+      // Every batch before this one is committed and every later one fails on its chain: what is read again starts clean.
+      state.tail = Promise.resolve();
       this.rewind(state, batch.topic, batch.partition, err instanceof RewindRequired ? err.offset : first);
+      throw err;
     }
   }
 
   /**
-   * Drops what was read after a failed batch and reads the partition again from that batch, after a pause.
+   * Drops what was read after a failed batch and reads the partition again from that batch, after a
+   * pause. With several failed batches the earliest offset wins.
    */
   private rewind(state: PartitionState, topic: string, partition: number, offset: string): void {
+    if (state.rewindTo !== undefined && compareOffsets(state.rewindTo, offset) <= 0) return;
     state.buffer.clear();
     state.rewindTo = offset;
     clearTimeout(state.timer);
@@ -245,7 +283,7 @@ export class MicroBatchConsumer {
     const id = `${topic}:${partition}`;
     let state = this.partitions.get(id);
     if (!state) {
-      state = { buffer: new PartitionBuffer(topic, partition, this.options.limits), queue: new SerialQueue() };
+      state = { buffer: new PartitionBuffer(topic, partition, this.options.limits), queue: new SerialQueue(), landings: [], tail: Promise.resolve() };
       this.partitions.set(id, state);
     }
     return state;

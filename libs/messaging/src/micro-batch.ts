@@ -23,6 +23,20 @@ export interface MicroBatch {
 
 export interface MicroBatchTools {
   heartbeat(): Promise<void>;
+  /**
+   * Runs `step` once every earlier batch of the partition has landed and been committed. Batches
+   * overlap up to there (reading, validating, writing their own objects); what must follow offset
+   * order (recording, emitting) goes in here. Rejects with PreviousBatchFailed if one of them failed.
+   */
+  inOrder<T>(step: () => Promise<T>): Promise<T>;
+}
+
+/** An earlier batch of the partition failed, so this one may not be recorded or committed: both are read again. */
+export class PreviousBatchFailed extends Error {
+  constructor() {
+    super('an earlier batch of this partition failed to land; this one is read again with it');
+    this.name = 'PreviousBatchFailed';
+  }
 }
 
 /**

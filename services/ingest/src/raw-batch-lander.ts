@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { buildEvent, deterministicId, rawLandedKey, Topics } from '@flowsentry/contracts';
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
-import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, PlannedRange, RewindRequired } from '@flowsentry/messaging';
+import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, MicroBatchTools, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
 import { ATTR_DATASET_ID, ATTR_RUN_ID, currentTraceId, linkFrom, linksFrom, Logger, phaseTimer, withConsumerSpan, withSpan } from '@flowsentry/telemetry';
 import { EncodedRawBatch, RawBatchEncoder } from './raw-batch-encoder';
@@ -33,7 +33,7 @@ export class RawBatchLander implements MicroBatchHandler {
     return row ? { firstOffset: row.firstOffset, lastOffset: row.lastOffset } : undefined;
   }
 
-  async flush(batch: MicroBatch): Promise<void> {
+  async flush(batch: MicroBatch, tools: MicroBatchTools): Promise<void> {
     const first = batch.messages[0]!;
     const last = batch.messages[batch.messages.length - 1]!;
     const range = { first: batch.planned?.firstOffset ?? first.offset, last: batch.planned?.lastOffset ?? last.offset };
@@ -45,12 +45,16 @@ export class RawBatchLander implements MicroBatchHandler {
       'ingest.land_batch',
       parent,
       { [ATTR_RUN_ID]: ids.runId, [ATTR_DATASET_ID]: ids.datasetId, 'messaging.batch.message_count': batch.messages.length, 'flowsentry.batch.trigger': batch.trigger },
-      () => this.land(batch, range, ids),
+      () => this.land(batch, range, ids, tools),
       linksFrom(batch.messages.map((m) => m.headers)).filter((link) => link.context.spanId !== parentSpan),
     );
   }
 
-  private async land(batch: MicroBatch, range: { first: string; last: string }, ids: BatchIdentity): Promise<void> {
+  /**
+   * Validating, dead-lettering and writing the object overlap with the previous batch of the
+   * partition; recording and emitting wait for it (`inOrder`), so raw.landed keeps offset order.
+   */
+  private async land(batch: MicroBatch, range: { first: string; last: string }, ids: BatchIdentity, tools: MicroBatchTools): Promise<void> {
     const started = Date.now();
     const phase = phaseTimer(ingestMetrics.phase);
     ingestMetrics.eventsIn.inc(batch.messages.length);
@@ -66,7 +70,7 @@ export class RawBatchLander implements MicroBatchHandler {
       runId: ids.runId,
     });
     phase('plan');
-    if (row.status === 'landed') return this.reemit(row);
+    if (row.status === 'landed') return tools.inOrder(() => this.reemit(row));
     if (batch.messages[0]!.offset !== row.firstOffset) {
       // A replay that starts inside a recorded, unfinished batch: its head is not in this delivery.
       throw new RewindRequired(row.firstOffset);
@@ -105,10 +109,13 @@ export class RawBatchLander implements MicroBatchHandler {
     });
 
     const serialized = JSON.stringify(event);
-    await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, serialized, started));
-    phase('audit');
-    await this.producer.emitSerialized(Topics.rawLanded, rawLandedKey(batch.topic, batch.partition), serialized, ids.runId);
-    phase('emit');
+    await tools.inOrder(async () => {
+      phase('wait_in_order');
+      await withSpan('audit.record', { 'db.system': 'postgresql' }, () => this.recordLanding(batch, range, ids, ref, stored, encoded, row, serialized, started));
+      phase('audit');
+      await this.producer.emitSerialized(Topics.rawLanded, rawLandedKey(batch.topic, batch.partition), serialized, ids.runId);
+      phase('emit');
+    });
 
     ingestMetrics.eventsLanded.inc(encoded.accepted);
     ingestMetrics.batches.inc({ trigger: batch.trigger });
