@@ -1,8 +1,7 @@
 import { FeatureMatrix } from '../features/feature-matrix';
 import { rowIsFinite } from '../preprocessing/finite-values';
 import { scaledRows } from '../preprocessing/standard-scaling';
-import { AnomalyScores } from '../scoring/anomaly-scores';
-import { INLIER, OUTLIER } from '../scoring/forest-scores';
+import { AnomalyScores, anomalyScoresOf } from '../scoring/anomaly-scores';
 import { LocalOutlierFactorModel } from './local-outlier-factor-model';
 import { kNearest, neighborIndex } from './nearest-neighbors';
 import { LRD_EPSILON, meanReachDistance } from './reachability';
@@ -24,20 +23,13 @@ export function scoreLocalOutlierFactor(model: LocalOutlierFactorModel, matrix: 
   const distance2 = new Float64Array(k);
   const steps = new Float64Array(k);
   const index = neighborIndex(model.training, model.nFeatures);
-  const scoreSamples = new Float64Array(matrix.rows);
-  const decision = new Float64Array(matrix.rows);
-  const labels = new Int8Array(matrix.rows);
+  const scoreSamples = new Float64Array(matrix.rows).fill(NaN);
   for (let r = 0; r < matrix.rows; r++) {
-    let score = NaN;
-    if (rowIsFinite(matrix.data, r, matrix.cols)) {
-      kNearest(index, query, r, k, -1, neighbors, distance2, steps);
-      let lrdSum = 0;
-      for (let j = 0; j < k; j++) lrdSum += model.lrd[neighbors[j]];
-      score = -(lrdSum / k) * (meanReachDistance(neighbors, distance2, model.kDistance) + LRD_EPSILON);
-    }
-    scoreSamples[r] = score;
-    decision[r] = score - model.offset;
-    labels[r] = decision[r] < 0 ? OUTLIER : INLIER;
+    if (!rowIsFinite(matrix.data, r, matrix.cols)) continue;
+    kNearest(index, query, r, k, -1, neighbors, distance2, steps);
+    let lrdSum = 0;
+    for (let j = 0; j < k; j++) lrdSum += model.lrd[neighbors[j]];
+    scoreSamples[r] = -(lrdSum / k) * (meanReachDistance(neighbors, distance2, model.kDistance) + LRD_EPSILON);
   }
-  return { scoreSamples, decision, labels };
+  return anomalyScoresOf(scoreSamples, model.offset);
 }

@@ -1,8 +1,7 @@
 import { FeatureMatrix } from '../features/feature-matrix';
 import { rowIsFinite } from '../preprocessing/finite-values';
 import { scaledRows } from '../preprocessing/standard-scaling';
-import { AnomalyScores } from '../scoring/anomaly-scores';
-import { INLIER, OUTLIER } from '../scoring/forest-scores';
+import { AnomalyScores, anomalyScoresOf } from '../scoring/anomaly-scores';
 import { OneClassSvmModel } from './one-class-svm-model';
 import { rbfRow } from './rbf-kernel';
 
@@ -17,19 +16,13 @@ export function scoreOneClassSvm(model: OneClassSvmModel, matrix: FeatureMatrix)
   if (matrix.cols !== model.nFeatures) throw new RangeError(`matrix has ${matrix.cols} columns, the model expects ${model.nFeatures}`);
   const rows = scaledRows(matrix, model.scaling);
   const kernel = new Float64Array(model.dualCoef.length);
-  const scoreSamples = new Float64Array(matrix.rows);
-  const decision = new Float64Array(matrix.rows);
-  const labels = new Int8Array(matrix.rows);
+  const scoreSamples = new Float64Array(matrix.rows).fill(NaN);
   for (let r = 0; r < matrix.rows; r++) {
-    let score = NaN;
-    if (rowIsFinite(matrix.data, r, matrix.cols)) {
-      rbfRow(rows, r, model.supportVectors, matrix.cols, model.params.gamma, kernel);
-      score = 0;
-      for (let s = 0; s < kernel.length; s++) score += model.dualCoef[s] * kernel[s];
-    }
+    if (!rowIsFinite(matrix.data, r, matrix.cols)) continue;
+    rbfRow(rows, r, model.supportVectors, matrix.cols, model.params.gamma, kernel);
+    let score = 0;
+    for (let s = 0; s < kernel.length; s++) score += model.dualCoef[s] * kernel[s];
     scoreSamples[r] = score;
-    decision[r] = score - model.rho;
-    labels[r] = decision[r] < 0 ? OUTLIER : INLIER;
   }
-  return { scoreSamples, decision, labels };
+  return anomalyScoresOf(scoreSamples, model.rho);
 }
