@@ -80,7 +80,7 @@ for shape in $SHAPES; do
   wait "$ingest_pid" 2>/dev/null || true
   if [ "$PROFILE" = 1 ]; then
     echo "[$shape] ingest CPU profile" > "$work/$shape-profile.txt"
-    node bench/lib/profile-top.js "$prof_dir" "${PROFILE_TOP:-25}" >> "$work/$shape-profile.txt"
+    node --import tsx bench/lib/profile-top.ts "$prof_dir" "${PROFILE_TOP:-25}" >> "$work/$shape-profile.txt"
     log "[$shape] profile kept in $prof_dir (open in Chrome DevTools > Performance, or speedscope)"
   fi
 

@@ -2,6 +2,7 @@
 // batches, CPU and memory of the ingest process(es) and their per-phase histogram sums from /metrics.
 //   node watch-landing.js <group> <expected> <port> <pid> [<pid> <port> ...]
 const { readFileSync } = require('node:fs');
+const { cpus } = require('node:os');
 const { Client } = require('pg');
 
 const [group, expected, port, pid, ...more] = process.argv.slice(2);
@@ -50,7 +51,7 @@ async function main() {
     if (!machineAtFirst && Number(r.batches) > 0) machineAtFirst = machineJiffies();
     if (Number(r.events) >= Number(expected)) {
       const machineNow = machineJiffies();
-      const cores = require('node:os').cpus().length;
+      const cores = cpus().length;
       const machineBusy = machineAtFirst ? (machineNow.busy - machineAtFirst.busy) / (machineNow.total - machineAtFirst.total) : undefined;
       const { rows: raw } = await db.query(`SELECT coalesce(sum(size_bytes),0)::bigint AS bytes FROM artifacts a JOIN ingestion_batches b ON b.object_ref = a.ref WHERE b.consumer_group = $1`, [group]);
       const { rows: first } = await db.query(`SELECT min(created_at) AS t FROM ingestion_batches WHERE consumer_group = $1`, [group]);

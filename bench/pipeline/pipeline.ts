@@ -6,7 +6,7 @@ import { eventually } from '../../test/support/eventually';
 import { PipelineFixture } from '../../test/support/pipeline-fixture';
 import { RunningService, startService } from '../../test/support/service-process';
 import { runTrafficProducer } from '../../test/support/tools';
-import { summarizeProfiles } from './cpu-profile';
+import { Ranked, summarizeProfiles } from '../lib/cpu-profile';
 
 /**
  * The whole pipeline on this machine: the local stack and all five services as processes with
@@ -104,7 +104,11 @@ async function main(): Promise<void> {
     await fx.tearDown();
   }
   // The profile is written when the process exits, so it covers the first champion's training phase too.
-  if (profileDir) console.log(JSON.stringify({ profile: profiled, dir: profileDir, ...summarizeProfiles(profileDir) }));
+  if (profileDir) {
+    const { totalMs, byArea, byFunction } = summarizeProfiles(profileDir);
+    const top = (rows: Ranked[]) => rows.slice(0, 15).map(({ name, ms }) => ({ name, ms: Math.round(ms), share: Number((ms / totalMs).toFixed(3)) }));
+    console.log(JSON.stringify({ profile: profiled, dir: profileDir, totalMs: Math.round(totalMs), byArea: top(byArea), byFunction: top(byFunction) }));
+  }
 }
 
 function log(message: string): void {

@@ -107,6 +107,6 @@ fi
 
 LOAD_START="$load_start" LOAD_END="$load_end" node bench/transform/bench.js summary "$work/ingest.json" "$work/floor.json" "$work/transform.json" "$work/transform-prof.json"
 if [ "$PROFILE" = 1 ]; then
-  node bench/lib/profile-top.js "$prof_dir" "${PROFILE_TOP:-25}"
+  node --import tsx bench/lib/profile-top.ts "$prof_dir" "${PROFILE_TOP:-25}"
   log "profile kept in $prof_dir (open in Chrome DevTools > Performance, or speedscope)"
 fi
