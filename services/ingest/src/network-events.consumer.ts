@@ -25,7 +25,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     const { kafka, kafkaSettings, producer, store, db } = this.connections;
     await this.connections.open();
     const encoding = { maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL };
-    this.encoder = this.config.INGEST_ENCODE_WORKERS > 0 ? new WorkerRawBatchEncoder(this.config.INGEST_ENCODE_WORKERS, encoding) : new InlineRawBatchEncoder(encoding.maxEventBytes, encoding.gzipLevel);
+    this.encoder = this.config.INGEST_ENCODE_WORKERS > 0 ? new WorkerRawBatchEncoder(this.config.INGEST_ENCODE_WORKERS, encoding) : new InlineRawBatchEncoder(encoding);
     const lander = new RawBatchLander(
       db,
       store,

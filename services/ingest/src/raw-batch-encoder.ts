@@ -1,5 +1,5 @@
 import { ConsumedMessage, DeadLetter, deadLetterOf } from '@flowsentry/messaging';
-import { encodeRawLines, gzipRaw, RawReject } from './raw-lines';
+import { encodeRawLines, gzipRaw, RawEncoding, RawReject } from './raw-lines';
 
 /** A batch ready to write: the RAW object's bytes and the messages that go to the DLQ instead. */
 export interface EncodedRawBatch {
@@ -26,14 +26,11 @@ export function deadLettersOf(messages: ConsumedMessage[], rejects: RawReject[])
 
 /** Encodes on the main thread (INGEST_ENCODE_WORKERS=0): validation there, gzip on libuv's pool. */
 export class InlineRawBatchEncoder implements RawBatchEncoder {
-  constructor(
-    private readonly maxEventBytes: number,
-    private readonly gzipLevel: number,
-  ) {}
+  constructor(private readonly encoding: RawEncoding) {}
 
   async encode(messages: ConsumedMessage[]): Promise<EncodedRawBatch> {
-    const lines = encodeRawLines(messages.map((m) => m.value), this.maxEventBytes);
-    const gz = lines.accepted > 0 ? await gzipRaw(lines.jsonl, this.gzipLevel) : Buffer.alloc(0);
+    const lines = encodeRawLines(messages.map((m) => m.value), this.encoding.maxEventBytes);
+    const gz = lines.accepted > 0 ? await gzipRaw(lines.jsonl, this.encoding.gzipLevel) : Buffer.alloc(0);
     return { accepted: lines.accepted, deadLetters: deadLettersOf(messages, lines.rejects), gz, rawBytes: lines.jsonl.length, minEventTimeMs: lines.minEventTimeMs, maxEventTimeMs: lines.maxEventTimeMs };
   }
 

@@ -1,4 +1,4 @@
-import type { RawReject } from './raw-lines';
+import type { RawEncoding, RawReject } from './raw-lines';
 
 /**
  * The messages between ingest's main thread and its encode workers. Values travel as one
@@ -17,10 +17,7 @@ export type EncodeReply =
   | { id: number; ok: true; bytes: ArrayBuffer; accepted: number; rejects: RawReject[]; rawBytes: number; gz: ArrayBuffer; minEventTimeMs?: number; maxEventTimeMs?: number }
   | { id: number; ok: false; bytes: ArrayBuffer; error: string };
 
-export interface EncodeWorkerData {
-  maxEventBytes: number;
-  gzipLevel: number;
-}
+export type EncodeWorkerData = RawEncoding;
 
 /**
  * Copies the values into `spare` when it is large enough, else into a new buffer with room to

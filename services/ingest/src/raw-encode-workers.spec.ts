@@ -44,7 +44,7 @@ describe('WorkerRawBatchEncoder', () => {
     const messages = mixedBatch();
     encoder = new WorkerRawBatchEncoder(2, { maxEventBytes: 4096, gzipLevel: 3 }, TS_WORKER);
     const [inWorker, again] = await Promise.all([encoder.encode(messages), encoder.encode(messages.slice(0, 100))]);
-    const inline = await new InlineRawBatchEncoder(4096, 3).encode(messages);
+    const inline = await new InlineRawBatchEncoder({ maxEventBytes: 4096, gzipLevel: 3 }).encode(messages);
 
     expect(inWorker.gz.equals(inline.gz)).toBe(true);
     expect(inWorker.rawBytes).toBe(inline.rawBytes);

@@ -8,6 +8,12 @@ const CR = 0x0d;
 const SPACE = 0x20;
 const NEWLINE = Buffer.from([LF]);
 
+/** How RAW objects are made: the event size limit and the gzip level. */
+export interface RawEncoding {
+  maxEventBytes: number;
+  gzipLevel: number;
+}
+
 /** A message value that is not a valid NetworkEvent: its position in the batch and why. */
 export interface RawReject {
   index: number;
