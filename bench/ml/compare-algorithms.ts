@@ -69,6 +69,13 @@ async function main(): Promise<void> {
           task.testRows.forEach((row, i) => (target[row] = scoreSamples[i]));
           console.error(`${id} ${algorithm.key}: trained on ${rows.rows} rows in ${trainS.toFixed(2)} s, TS scoring ${Math.round(tsRowsPerS)} rows/s`);
           if (!dataset.timed) continue;
+          let trainS2: number | undefined;
+          if (algorithm.trainOnThreads) {
+            start = performance.now();
+            await algorithm.trainOnThreads(rows, 2);
+            trainS2 = seconds(start);
+            console.error(`${id} ${algorithm.key}: trained on 2 threads in ${trainS2.toFixed(2)} s`);
+          }
           const bytes = model.onnx();
           costs.push({
             dataset: dataset.name,
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
             trainingRows: rows.rows,
             testRows: task.test.rows,
             oursTrainS: trainS,
+            oursTrainS2: trainS2,
             oursTsRowsPerS: tsRowsPerS,
             oursOnnxRowsPerS: { '1': await onnxRowsPerS(bytes, task.test, 1), '2': await onnxRowsPerS(bytes, task.test, 2) },
             oursBytes: bytes.length,

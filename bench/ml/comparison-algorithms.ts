@@ -1,6 +1,6 @@
 import { FeatureMatrix } from '../../libs/ml/src/features';
 import { trainIsolationForest } from '../../libs/ml/src/forest';
-import { scoreLocalOutlierFactor, trainLocalOutlierFactor } from '../../libs/ml/src/neighbors';
+import { LocalOutlierFactorModel, scoreLocalOutlierFactor, trainLocalOutlierFactor, trainLocalOutlierFactorOnThreads } from '../../libs/ml/src/neighbors';
 import { exportLocalOutlierFactorOnnx, exportOneClassSvmOnnx, exportOnnx } from '../../libs/ml/src/onnx';
 import { trainingSubsample } from '../../libs/ml/src/preprocessing';
 import { referenceScore } from '../../libs/ml/src/scoring';
@@ -31,9 +31,16 @@ export interface AlgorithmSpec {
   /** The training rows this algorithm uses (a subsample for the exact O(n²) methods). */
   trainingRows(train: FeatureMatrix): FeatureMatrix;
   train(rows: FeatureMatrix): TrainedModel;
+  /** Training on `threads` threads, where the algorithm has that option: the same model as `train`. */
+  trainOnThreads?(rows: FeatureMatrix, threads: number): Promise<TrainedModel>;
 }
 
 const meta = { modelName: 'compare', modelVersion: '1' };
+const LOF_OPTIONS = { nNeighbors: 20, scaling: 'standard', seed: SEED } as const;
+
+function lofModel(model: LocalOutlierFactorModel, cols: number): TrainedModel {
+  return { score: (m) => scoreLocalOutlierFactor(model, m), onnx: () => exportLocalOutlierFactorOnnx(model, identitySpec(cols), meta) };
+}
 
 export const ALGORITHMS: readonly AlgorithmSpec[] = [
   {
@@ -52,8 +59,10 @@ export const ALGORITHMS: readonly AlgorithmSpec[] = [
     sklearnLabel: 'LocalOutlierFactor(novelty=True)',
     trainingRows: (train) => trainingSubsample(train, LOF_CAP, SEED),
     train(rows) {
-      const model = trainLocalOutlierFactor(rows, { nNeighbors: 20, scaling: 'standard', seed: SEED });
-      return { score: (m) => scoreLocalOutlierFactor(model, m), onnx: () => exportLocalOutlierFactorOnnx(model, identitySpec(rows.cols), meta) };
+      return lofModel(trainLocalOutlierFactor(rows, LOF_OPTIONS), rows.cols);
+    },
+    async trainOnThreads(rows, threads) {
+      return lofModel(await trainLocalOutlierFactorOnThreads(rows, { ...LOF_OPTIONS, threads }), rows.cols);
     },
   },
   {

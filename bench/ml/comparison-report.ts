@@ -19,6 +19,8 @@ export interface ComparisonResults {
     trainingRows: number;
     testRows: number;
     oursTrainS: number;
+    /** Training on 2 threads, for the algorithms that can (LOF). */
+    oursTrainS2?: number;
     oursTsRowsPerS: number;
     oursOnnxRowsPerS: Record<'1' | '2', number>;
     oursBytes: number;
@@ -58,12 +60,12 @@ export function markdownReport(results: ComparisonResults): string {
       lines.push(`| ${a.label} | ${d.kinds.map((k) => pair(pct(q.ours.recallByKind[k] ?? 0), pct(q.sklearn.recallByKind[k] ?? 0))).join(' | ')} |`);
     }
   }
-  lines.push('', '## Cost', '', 'flowsentry trains on 1 thread; scoring is the TypeScript reference (1 thread) and onnxruntime with 1 and 2 threads (row split, 2,048-row slices). scikit-learn: n_jobs 1 / 2 where the estimator has n_jobs.', '');
-  lines.push('| data set | algorithm | training rows | flowsentry train s | sklearn fit s (1 / 2 jobs) | flowsentry TS rows/s | flowsentry ONNX rows/s (1 / 2 thr) | sklearn score_samples rows/s (1 / 2 jobs) | ONNX size | sklearn pickle |');
+  lines.push('', '## Cost', '', 'flowsentry trains on 1 thread, and LOF also on 2 (1 / 2 thr); scoring is the TypeScript reference (1 thread) and onnxruntime with 1 and 2 threads (row split, 2,048-row slices). scikit-learn: n_jobs 1 / 2 where the estimator has n_jobs.', '');
+  lines.push('| data set | algorithm | training rows | flowsentry train s (1 / 2 thr) | sklearn fit s (1 / 2 jobs) | flowsentry TS rows/s | flowsentry ONNX rows/s (1 / 2 thr) | sklearn score_samples rows/s (1 / 2 jobs) | ONNX size | sklearn pickle |');
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of results.costs) {
     lines.push(
-      `| ${c.dataset} | ${c.algorithm} | ${int(c.trainingRows)} | ${f3(c.oursTrainS)} | ${jobsCell(c.sklearnFitS, c.sklearnNJobs, f3)} | ${int(c.oursTsRowsPerS)} | ${int(c.oursOnnxRowsPerS['1'])} / ${int(c.oursOnnxRowsPerS['2'])} | ${jobsCell(c.sklearnRowsPerS, c.sklearnNJobs, int)} | ${kb(c.oursBytes)} | ${kb(c.sklearnBytes)} |`,
+      `| ${c.dataset} | ${c.algorithm} | ${int(c.trainingRows)} | ${c.oursTrainS2 === undefined ? f3(c.oursTrainS) : `${f3(c.oursTrainS)} / ${f3(c.oursTrainS2)}`} | ${jobsCell(c.sklearnFitS, c.sklearnNJobs, f3)} | ${int(c.oursTsRowsPerS)} | ${int(c.oursOnnxRowsPerS['1'])} / ${int(c.oursOnnxRowsPerS['2'])} | ${jobsCell(c.sklearnRowsPerS, c.sklearnNJobs, int)} | ${kb(c.oursBytes)} | ${kb(c.sklearnBytes)} |`,
     );
   }
   lines.push('', '## Notes', '', ...results.notes.map((n) => `- ${n}`), '');

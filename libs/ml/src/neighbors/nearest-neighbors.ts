@@ -127,20 +127,8 @@ export function kNearest(
       if (d2 > bound) break;
     }
     if (c < cols) continue;
-    const step = distanceStep(d2);
-    if (filled === k && !(step < steps[k - 1] || (step === steps[k - 1] && r < outIndex[k - 1]))) continue;
-    // Insertion by (step, index): rows arrive in projection order, not index order.
-    let at = filled < k ? filled++ : k - 1;
-    while (at > 0 && (steps[at - 1] > step || (steps[at - 1] === step && outIndex[at - 1] > r))) {
-      steps[at] = steps[at - 1];
-      outDistance2[at] = outDistance2[at - 1];
-      outIndex[at] = outIndex[at - 1];
-      at--;
-    }
-    steps[at] = step;
-    outDistance2[at] = d2;
-    outIndex[at] = r;
-    if (filled === k) bound = maxDistance2(outDistance2, k) * OUTSIDE_STEP;
+    filled = offerNeighbor(steps, outDistance2, outIndex, 0, k, filled, r, d2);
+    if (filled === k) bound = neighborBound(outDistance2, 0, k);
   }
   if (filled < k) throw new RangeError(`asked for ${k} neighbours among ${count - (exclude >= 0 ? 1 : 0)} rows`);
 }
@@ -157,9 +145,38 @@ function lowerBound(sorted: Float64Array, v: number): number {
   return lo;
 }
 
-/** Within one grid step the list is ordered by index, not distance, so the largest may not be the last. */
-function maxDistance2(distance2: Float64Array, k: number): number {
+/**
+ * Offers stored row r at exact squared distance d2 to the neighbour list at [at, at + k) of the three
+ * arrays, which holds `filled` entries ordered by (grid step, index); returns the new fill. Rows may be
+ * offered in any order: the list ends as the k least by (step, index) of all rows offered.
+ */
+export function offerNeighbor(steps: Float64Array, distance2: Float64Array, index: Int32Array, at: number, k: number, filled: number, r: number, d2: number): number {
+  const step = distanceStep(d2);
+  const last = at + k - 1;
+  if (filled === k && !(step < steps[last] || (step === steps[last] && r < index[last]))) return filled;
+  let p = filled < k ? at + filled++ : last;
+  while (p > at && (steps[p - 1] > step || (steps[p - 1] === step && index[p - 1] > r))) {
+    steps[p] = steps[p - 1];
+    distance2[p] = distance2[p - 1];
+    index[p] = index[p - 1];
+    p--;
+  }
+  steps[p] = step;
+  distance2[p] = d2;
+  index[p] = r;
+  return filled;
+}
+
+/**
+ * The squared-distance bound past which a row cannot enter a full list. Within one grid step the list is
+ * ordered by index, not distance, so the largest distance may not be the last.
+ */
+export function neighborBound(distance2: Float64Array, at: number, k: number): number {
+  return maxDistance2(distance2, at, k) * OUTSIDE_STEP;
+}
+
+function maxDistance2(distance2: Float64Array, at: number, k: number): number {
   let max = 0;
-  for (let j = 0; j < k; j++) if (distance2[j] > max) max = distance2[j];
+  for (let j = at; j < at + k; j++) if (distance2[j] > max) max = distance2[j];
   return max;
 }

@@ -5,8 +5,9 @@ import { assertFiniteMatrix } from '../preprocessing/finite-values';
 import { fitStandardScaling, ScalingOption, scaledRows } from '../preprocessing/standard-scaling';
 import { resolveMaxSamples, resolveSeed, trainingSubsample } from '../preprocessing/training-subsample';
 import { LocalOutlierFactorModel } from './local-outlier-factor-model';
-import { kNearest, neighborIndex } from './nearest-neighbors';
 import { LRD_EPSILON, meanReachDistance } from './reachability';
+import { trainingNeighbors } from './training-neighbors';
+import { trainingNeighborsOnThreads } from './training-neighbors-on-threads';
 
 /** Options named after scikit-learn's LocalOutlierFactor (novelty=True, euclidean metric), with its defaults. */
 export interface LocalOutlierFactorOptions {
@@ -24,9 +25,47 @@ export interface LocalOutlierFactorOptions {
   readonly seed?: number;
 }
 
+export interface LocalOutlierFactorThreadOptions extends LocalOutlierFactorOptions {
+  /**
+   * Threads for the neighbour search (default 1): this one and threads − 1 worker threads, started for
+   * this training and terminated before it returns. The model is the same bit for bit whatever the count.
+   */
+  readonly threads?: number;
+}
+
 export const LOF_AUTO_OFFSET = -1.5;
 
 export function trainLocalOutlierFactor(matrix: FeatureMatrix, options: LocalOutlierFactorOptions = {}): LocalOutlierFactorModel {
+  const plan = trainingPlan(matrix, options);
+  const { n, k } = plan;
+  const neighbors = new Int32Array(n * k);
+  const distance2 = new Float64Array(n * k);
+  trainingNeighbors(plan.training, plan.cols, k, neighbors, distance2);
+  return fittedModel(plan, neighbors, distance2);
+}
+
+/** trainLocalOutlierFactor with the neighbour search (nearly all of its time) on `threads` threads. */
+export async function trainLocalOutlierFactorOnThreads(matrix: FeatureMatrix, options: LocalOutlierFactorThreadOptions = {}): Promise<LocalOutlierFactorModel> {
+  const plan = trainingPlan(matrix, options);
+  const { n, k } = plan;
+  const neighbors = new Int32Array(n * k);
+  const distance2 = new Float64Array(n * k);
+  await trainingNeighborsOnThreads(plan.training, plan.cols, k, options.threads ?? 1, neighbors, distance2);
+  return fittedModel(plan, neighbors, distance2);
+}
+
+interface TrainingPlan {
+  readonly matrix: FeatureMatrix;
+  readonly n: number;
+  readonly cols: number;
+  readonly k: number;
+  readonly training: Float64Array;
+  readonly scaling: LocalOutlierFactorModel['scaling'];
+  readonly params: LocalOutlierFactorModel['params'];
+}
+
+/** The options checked and the training rows drawn and scaled: everything before the neighbour search. */
+function trainingPlan(matrix: FeatureMatrix, options: LocalOutlierFactorOptions): TrainingPlan {
   assertFiniteMatrix(matrix, 'training matrix');
   const seed = resolveSeed(options.seed, DEFAULT_SEED);
   const maxSamples = resolveMaxSamples(options.maxSamples, matrix.rows);
@@ -44,19 +83,18 @@ export function trainLocalOutlierFactor(matrix: FeatureMatrix, options: LocalOut
   const scaling = scalingOption === 'standard' ? fitStandardScaling(sample) : null;
   const training = scaledRows(sample, scaling);
 
-  // Each training row's neighbours exclude the row itself (sklearn's kneighbors() without X).
-  const n = sample.rows;
-  const neighbors = new Int32Array(n * k);
-  const distance2 = new Float64Array(n * k);
+  return { matrix, n: sample.rows, cols: sample.cols, k, training, scaling, params: { nNeighbors: k, contamination, maxSamples: sample.rows, scaling: scalingOption, seed } };
+}
+
+/**
+ * The model from each training row's k neighbours (excluding the row itself, as sklearn's kneighbors()
+ * without X), row after row in `neighbors` and `distance2`.
+ */
+function fittedModel(plan: TrainingPlan, neighbors: Int32Array, distance2: Float64Array): LocalOutlierFactorModel {
+  const { n, k, params } = plan;
+  const { contamination } = params;
   const kDistance = new Float64Array(n);
-  const steps = new Float64Array(k);
-  const index = neighborIndex(training, sample.cols);
-  for (let i = 0; i < n; i++) {
-    const idx = neighbors.subarray(i * k, (i + 1) * k);
-    const d2 = distance2.subarray(i * k, (i + 1) * k);
-    kNearest(index, training, i, k, i, idx, d2, steps);
-    kDistance[i] = Math.sqrt(d2[k - 1]);
-  }
+  for (let i = 0; i < n; i++) kDistance[i] = Math.sqrt(distance2[i * k + k - 1]);
   const lrd = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     lrd[i] = 1 / (meanReachDistance(neighbors.subarray(i * k, (i + 1) * k), distance2.subarray(i * k, (i + 1) * k), kDistance) + LRD_EPSILON);
@@ -76,10 +114,10 @@ export function trainLocalOutlierFactor(matrix: FeatureMatrix, options: LocalOut
 
   return {
     algorithm: 'local-outlier-factor',
-    nFeatures: matrix.cols,
-    params: { nNeighbors: k, contamination, maxSamples: sample.rows, scaling: scalingOption, seed },
-    scaling,
-    training,
+    nFeatures: plan.matrix.cols,
+    params,
+    scaling: plan.scaling,
+    training: plan.training,
     kDistance,
     lrd,
     offset,

@@ -1,13 +1,14 @@
 import { sampleWithoutReplacement } from '../forest/row-sampling';
 import { SeededRandom } from '../forest/seeded-random';
-import { rbfRow } from './rbf-kernel';
+import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
+import { rbfRow, squaredNorms } from './rbf-kernel';
 
 /**
  * Nyström approximation of the RBF kernel: m landmark rows L and a map φ with φ(x)·φ(y) = k(x, L)ᵀ K_LL⁺ k(y, L),
  * the kernel sklearn's Nystroem approximates, exact on the landmarks. sklearn takes φ(x) = K_LL^(−½) k(x, L)
  * from an SVD; this takes φ(x) = R⁻¹ k(x, L) from a pivoted Cholesky factor K_LL = R Rᵀ. The two maps differ
  * by a rotation, which leaves every inner product, hence the one-class dual and its decision function,
- * unchanged, while costing O(m³/3) instead of an SVD and a triangular solve per row instead of an m×m product.
+ * unchanged, while costing O(m³/3) instead of an SVD and a triangular product per row instead of a full m×m one.
  * Pivoting stops at a residual diagonal of 1e-12 (sklearn floors singular values there too): duplicated or
  * nearly duplicated landmarks add nothing to the span and are dropped, so `count` ≤ the m asked for.
  */
@@ -62,24 +63,49 @@ export function fitNystroem(rows: Float64Array, cols: number, components: number
   return { landmarks, count: rank, factor };
 }
 
-/** φ(x) = R⁻¹ k(x, L) for every row, by forward substitution: n×count row-major. */
+/**
+ * φ(x) = R⁻¹ k(x, L) for every row: n×count row-major. Both steps run in the SIMD dot-product kernel:
+ * k(x, L) by sklearn's own expansion exp(−γ(‖x‖² + ‖l‖² − 2x·l)) (euclidean_distances, clipped at 0),
+ * then a product with R⁻¹ formed once (O(m³/6)), whose zeros above the diagonal the triangular mode
+ * skips. A row's forward substitution is a chain of m dependent dot products; the product with R⁻¹ is m
+ * independent ones, and equal to it up to rounding far below the solver's tolerance.
+ */
 export function nystroemFeatures(map: NystroemMap, rows: Float64Array, cols: number, gamma: number): Float64Array {
   const n = rows.length / cols;
   const m = map.count;
-  const R = map.factor;
-  const out = new Float64Array(n * m);
-  const k = new Float64Array(m);
+  const colWidth = paddedWidth(cols);
+  const mWidth = paddedWidth(m);
+  const kernel = DotRowsKernel.create(n * colWidth, m * colWidth, m * mWidth, mWidth, m, n * m);
+  const padded = kernel.allocPadded(rows, cols);
+  const landmarks = kernel.allocPadded(map.landmarks, cols);
+  const inverse = kernel.alloc(m * mWidth);
+  inverse.set(lowerInverse(map.factor, m, mWidth));
+  const k = kernel.alloc(mWidth);
+  const dots = kernel.alloc(m);
+  const out = kernel.alloc(n * m);
+  const rowNorms = squaredNorms(rows, cols);
+  const landmarkNorms = squaredNorms(map.landmarks, cols);
   for (let r = 0; r < n; r++) {
-    rbfRow(rows, r, map.landmarks, cols, gamma, k);
-    const o = r * m;
-    for (let a = 0; a < m; a++) {
-      let s = k[a];
-      const row = a * m;
-      for (let b = 0; b < a; b++) s -= R[row + b] * out[o + b];
-      out[o + a] = s / R[row + a];
-    }
+    kernel.dotRows(padded, r, landmarks, 0, m, colWidth, dots);
+    for (let a = 0; a < m; a++) k[a] = Math.exp(-gamma * Math.max(0, rowNorms[r] + landmarkNorms[a] - 2 * dots[a]));
+    kernel.dotRows(k, 0, inverse, 0, m, mWidth, out, r * m, true);
   }
   return out;
+}
+
+/** R⁻¹ of a lower-triangular m×m R (row-major), lower-triangular too, in rows `width` wide. */
+function lowerInverse(R: Float64Array, m: number, width: number): Float64Array {
+  const inverse = new Float64Array(m * width);
+  for (let col = 0; col < m; col++) {
+    // Column col of R⁻¹ solves R x = e_col by forward substitution; x is zero above col.
+    inverse[col * width + col] = 1 / R[col * m + col];
+    for (let a = col + 1; a < m; a++) {
+      let s = 0;
+      for (let b = col; b < a; b++) s -= R[a * m + b] * inverse[b * width + col];
+      inverse[a * width + col] = s / R[a * m + a];
+    }
+  }
+  return inverse;
 }
 
 /** Coefficients β on the landmarks with β·k(x, L) = w·φ(x): β = R⁻ᵀ w, by back substitution. */

@@ -8,7 +8,7 @@ import { solveLinearOneClass } from './linear-one-class-solver';
 import { fitNystroem, landmarkCoefficients, nystroemFeatures } from './nystroem';
 import { solveOneClassSmo } from './one-class-smo';
 import { OneClassSvmApproximation, OneClassSvmModel } from './one-class-svm-model';
-import { rbfTrainingColumn, resolveGamma, squaredNorms } from './rbf-kernel';
+import { RbfTrainingColumns, resolveGamma } from './rbf-kernel';
 
 /** Options named after scikit-learn's OneClassSVM (and Nystroem), with their defaults. */
 export interface OneClassSvmOptions {
@@ -81,8 +81,8 @@ export function trainOneClassSvm(matrix: FeatureMatrix, options: OneClassSvmOpti
   }
 
   const l = sample.rows;
-  const norms = squaredNorms(rows, cols);
-  const cache = new KernelColumnCache(l, (options.cacheMb ?? 200) * 1024 * 1024, (i, out) => rbfTrainingColumn(rows, norms, i, cols, gamma, out));
+  const columns = new RbfTrainingColumns(rows, cols, gamma);
+  const cache = new KernelColumnCache(l, (options.cacheMb ?? 200) * 1024 * 1024, (i, out) => columns.column(i, out));
   const solution = solveOneClassSmo({
     size: l,
     nu,

@@ -1,4 +1,4 @@
-import { Code, control, f32, f64, i32, local, seq, ValueType, wasmModule } from './wasm-binary';
+import { Code, control, f32, f64, i32, local, seq, ValueType, wasmModule } from '../../wasm/wasm-binary';
 
 /**
  * How the kernel walks. `walkers`: rows walked side by side through one tree. A single walk is a chain of

@@ -1,12 +1,12 @@
 /**
- * Just enough of the WebAssembly binary format (core spec 1.0 plus the threads proposal's shared memory)
- * to write the forest kernel: unsigned/signed LEB128, a postfix expression builder for the handful of
- * instructions it uses, and a one-function module importing shared memory. Expressions are plain byte
- * arrays in stack order, so `i32.add(a, b)` is the bytes of a, then b, then the add opcode.
+ * Just enough of the WebAssembly binary format (core spec 1.0, the threads proposal's shared memory and
+ * the fixed-width SIMD proposal) to write libs/ml's kernels: unsigned/signed LEB128, a postfix expression
+ * builder for the handful of instructions they use, and a module importing one memory. Expressions are
+ * plain byte arrays in stack order, so `i32.add(a, b)` is the bytes of a, then b, then the add opcode.
  */
 export type Code = readonly number[];
 
-export const ValueType = { i32: 0x7f, f32: 0x7d, f64: 0x7c } as const;
+export const ValueType = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 type ValueTypeCode = (typeof ValueType)[keyof typeof ValueType];
 
 /** Unsigned LEB128. */
@@ -57,10 +57,15 @@ export const i32 = {
   sub: (a: Code, b: Code): Code => seq(a, b, [0x6b]),
   mul: (a: Code, b: Code): Code => seq(a, b, [0x6c]),
   shl: (a: Code, b: Code): Code => seq(a, b, [0x74]),
+  and: (a: Code, b: Code): Code => seq(a, b, [0x71]),
+  eqz: (a: Code): Code => seq(a, [0x45]),
+  or: (a: Code, b: Code): Code => seq(a, b, [0x72]),
   ltU: (a: Code, b: Code): Code => seq(a, b, [0x49]),
   gtU: (a: Code, b: Code): Code => seq(a, b, [0x4b]),
   leU: (a: Code, b: Code): Code => seq(a, b, [0x4d]),
+  geU: (a: Code, b: Code): Code => seq(a, b, [0x4f]),
   load: (address: Code, offset = 0): Code => seq(address, [0x28, ...memarg(2, offset)]),
+  store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x36, ...memarg(2, offset)]),
 };
 
 export const f32 = {
@@ -71,8 +76,26 @@ export const f32 = {
 
 export const f64 = {
   add: (a: Code, b: Code): Code => seq(a, b, [0xa0]),
+  sub: (a: Code, b: Code): Code => seq(a, b, [0xa1]),
+  mul: (a: Code, b: Code): Code => seq(a, b, [0xa2]),
+  le: (a: Code, b: Code): Code => seq(a, b, [0x65]),
   load: (address: Code, offset = 0): Code => seq(address, [0x2b, ...memarg(3, offset)]),
   store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x39, ...memarg(3, offset)]),
+};
+
+// SIMD instructions: prefix 0xfd, then the opcode as unsigned LEB128.
+const simd = (opcode: number): number[] => [0xfd, ...uleb(opcode)];
+
+/** 128-bit vectors seen as two f64 lanes (the only shape libs/ml uses: exact float64, as the scalar code). */
+export const f64x2 = {
+  /** Alignment hint 8 bytes: rows of float64 are 8-aligned, not always 16. */
+  load: (address: Code, offset = 0): Code => seq(address, simd(0x00), memarg(3, offset)),
+  store: (address: Code, value: Code, offset = 0): Code => seq(address, value, simd(0x0b), memarg(3, offset)),
+  zero: (): Code => [...simd(0x0c), ...Array<number>(16).fill(0)],
+  add: (a: Code, b: Code): Code => seq(a, b, simd(0xf0)),
+  sub: (a: Code, b: Code): Code => seq(a, b, simd(0xf1)),
+  mul: (a: Code, b: Code): Code => seq(a, b, simd(0xf2)),
+  extractLane: (v: Code, lane: 0 | 1): Code => seq(v, simd(0x21), [lane]),
 };
 
 /**
@@ -89,11 +112,16 @@ export const control = {
 
 export { seq };
 
+interface LocalGroup {
+  readonly count: number;
+  readonly type: ValueTypeCode;
+}
+
 export interface KernelFunction {
   readonly exportName: string;
   readonly params: readonly ValueTypeCode[];
-  /** Locals after the parameters, all of one type here. */
-  readonly locals: { readonly count: number; readonly type: ValueTypeCode };
+  /** Locals after the parameters: one group of one type, or groups numbered on in order. */
+  readonly locals: LocalGroup | readonly LocalGroup[];
   readonly body: Code;
 }
 
@@ -104,17 +132,32 @@ export interface SharedMemoryImport {
   readonly maxPages: number;
 }
 
+/** An unshared memory of at least minPages, for kernels that only the calling thread runs. */
+export interface PrivateMemoryImport {
+  readonly module: string;
+  readonly field: string;
+  readonly minPages: number;
+  readonly shared: false;
+}
+
 /**
- * A module importing one shared memory (limits flag 0x03: shared, with a maximum, as the threads proposal
- * requires) and exporting one function with no results.
+ * A module importing one memory and exporting functions with no results. A shared memory's limits carry
+ * flag 0x03 (shared, with a maximum, as the threads proposal requires); a private one's 0x00 (a minimum,
+ * so any larger memory links).
  */
-export function wasmModule(memory: SharedMemoryImport, fn: KernelFunction): Uint8Array {
+export function wasmModule(memory: SharedMemoryImport | PrivateMemoryImport, fns: KernelFunction | readonly KernelFunction[]): Uint8Array {
+  const list: readonly KernelFunction[] = Array.isArray(fns) ? fns : [fns as KernelFunction];
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const types = section(1, vector([[0x60, ...vector(fn.params.map((type) => [type])), ...vector([])]]));
-  const imports = section(2, vector([[...name(memory.module), ...name(memory.field), 0x02, 0x03, ...uleb(memory.minPages), ...uleb(memory.maxPages)]]));
-  const functions = section(3, vector([uleb(0)]));
-  const exports = section(7, vector([[...name(fn.exportName), 0x00, ...uleb(0)]]));
-  const body = seq(vector([[...uleb(fn.locals.count), fn.locals.type]]), fn.body, [0x0b]);
-  const code = section(10, vector([[...uleb(body.length), ...body]]));
+  const types = section(1, vector(list.map((fn) => [0x60, ...vector(fn.params.map((type) => [type])), ...vector([])])));
+  const limits = 'shared' in memory ? [0x00, ...uleb(memory.minPages)] : [0x03, ...uleb(memory.minPages), ...uleb(memory.maxPages)];
+  const imports = section(2, vector([[...name(memory.module), ...name(memory.field), 0x02, ...limits]]));
+  const functions = section(3, vector(list.map((_, i) => uleb(i))));
+  const exports = section(7, vector(list.map((fn, i) => [...name(fn.exportName), 0x00, ...uleb(i)])));
+  const bodies = list.map((fn) => {
+    const groups: readonly LocalGroup[] = Array.isArray(fn.locals) ? fn.locals : [fn.locals as LocalGroup];
+    const body = seq(vector(groups.map((group) => [...uleb(group.count), group.type])), fn.body, [0x0b]);
+    return [...uleb(body.length), ...body];
+  });
+  const code = section(10, vector(bodies));
   return Uint8Array.from(seq(header, types, imports, functions, exports, code));
 }

@@ -1,0 +1,104 @@
+import { DOT_ROWS_EXPORT, DOT_ROWS_MEMORY, dotRowsModule, SCREEN_ROWS_EXPORT } from './dot-rows-module';
+
+const PAGE_BYTES = 65_536;
+/** Addresses are i32 with unsigned arithmetic; 2 GiB keeps every sum far from wrapping. */
+const MAX_BYTES = 2 ** 31;
+/** Arrays start 32-byte aligned, so a row's 16-byte loads never straddle a cache line needlessly. */
+const ALIGN = 32;
+
+/** Compiled modules by row width: a few widths per process, each compiled once. */
+const compiled = new Map<number, WebAssembly.Module>();
+
+/** Row stride for `dotRows`: columns rounded up to a multiple of 4 (the kernel's step), padding zero. */
+export function paddedWidth(cols: number): number {
+  return Math.ceil(cols / 4) * 4;
+}
+
+/**
+ * A WebAssembly memory of fixed size holding float64 arrays, and the SIMD `dot_rows` kernel over it. Size
+ * it for everything one training needs, then `alloc` views: the memory never grows, so views never go stale.
+ * Private to the calling thread.
+ */
+export class DotRowsKernel {
+  private readonly memory: WebAssembly.Memory;
+  private readonly instances = new Map<number, { dotRows: (...args: number[]) => void; screenRows: (...args: number[]) => void }>();
+  private readonly foundCount: Int32Array;
+  private next = 0;
+
+  private constructor(private readonly capacityBytes: number) {
+    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(capacityBytes / PAGE_BYTES)) });
+    this.foundCount = this.allocIndices(1);
+  }
+
+  /** The kernel functions specialised for rows `width` wide, compiled and instantiated on first use. */
+  private functions(width: number) {
+    let functions = this.instances.get(width);
+    if (!functions) {
+      let module = compiled.get(width);
+      if (!module) compiled.set(width, (module = new WebAssembly.Module(dotRowsModule(width))));
+      const exports = new WebAssembly.Instance(module, { [DOT_ROWS_MEMORY.module]: { [DOT_ROWS_MEMORY.field]: this.memory } }).exports;
+      functions = { dotRows: exports[DOT_ROWS_EXPORT] as (...args: number[]) => void, screenRows: exports[SCREEN_ROWS_EXPORT] as (...args: number[]) => void };
+      this.instances.set(width, functions);
+    }
+    return functions;
+  }
+
+  /** Room for arrays of these lengths (float64 elements). */
+  static create(...lengths: number[]): DotRowsKernel {
+    // One more aligned slot for screenRows' count.
+    const bytes = lengths.reduce((sum, length) => sum + Math.ceil((length * 8) / ALIGN) * ALIGN, ALIGN);
+    if (bytes > MAX_BYTES) throw new RangeError(`${bytes} bytes of kernel memory asked for, more than 2 GiB`);
+    return new DotRowsKernel(bytes);
+  }
+
+  /** A zeroed float64 array in the kernel's memory. */
+  alloc(length: number): Float64Array {
+    const bytes = Math.ceil((length * 8) / ALIGN) * ALIGN;
+    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more float64 asked for`);
+    const view = new Float64Array(this.memory.buffer, this.next, length);
+    this.next += bytes;
+    return view;
+  }
+
+  /** A zeroed int32 array in the kernel's memory (room for it counts as length / 2 float64). */
+  allocIndices(length: number): Int32Array {
+    const bytes = Math.ceil((length * 4) / ALIGN) * ALIGN;
+    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more int32 asked for`);
+    const view = new Int32Array(this.memory.buffer, this.next, length);
+    this.next += bytes;
+    return view;
+  }
+
+  /** `rows` (row-major, `cols` wide) copied into a new array with rows `paddedWidth(cols)` wide. */
+  allocPadded(rows: ArrayLike<number>, cols: number): Float64Array {
+    const count = rows.length / cols;
+    const width = paddedWidth(cols);
+    const out = this.alloc(count * width);
+    for (let r = 0; r < count; r++) for (let c = 0; c < cols; c++) out[r * width + c] = rows[r * cols + c];
+    return out;
+  }
+
+  /**
+   * out[j] = a[aRow]·b[bRow + j] for j < count, where a, b and out were allocated here, rows are `width`
+   * (a multiple of 4) wide and out holds count values from `outAt`. `triangular`: see dotRowsModule.
+   */
+  dotRows(a: Float64Array, aRow: number, b: Float64Array, bRow: number, count: number, width: number, out: Float64Array, outAt = 0, triangular = false): void {
+    if (a.buffer !== this.memory.buffer || b.buffer !== this.memory.buffer || out.buffer !== this.memory.buffer) throw new RangeError('dotRows takes arrays allocated by this kernel');
+    if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
+    if ((aRow + 1) * width > a.length || (bRow + count) * width > b.length || outAt + count > out.length) throw new RangeError('dotRows out of bounds');
+    this.functions(width).dotRows(a.byteOffset + aRow * width * 8, b.byteOffset + bRow * width * 8, count, width, out.byteOffset + outAt * 8, triangular ? 1 : 0);
+  }
+
+  /**
+   * The rows bRow + j (j < count) that may lie within a squared-distance bound of a[aRow]: screened
+   * ‖a‖² + ‖b‖² − 2a·b − slack·(‖a‖² + ‖b‖²) ≤ boundA or ≤ bounds[bRow + j]; norms[r] = ‖b_r‖². Writes
+   * those j to `out` and returns how many; a superset of the rows truly within, for exact checks.
+   */
+  screenRows(a: Float64Array, aRow: number, b: Float64Array, bRow: number, count: number, width: number, norms: Float64Array, bounds: Float64Array, out: Int32Array, normA: number, boundA: number, slack: number): number {
+    for (const array of [a, b, norms, bounds, out]) if (array.buffer !== this.memory.buffer) throw new RangeError('screenRows takes arrays allocated by this kernel');
+    if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
+    if ((aRow + 1) * width > a.length || (bRow + count) * width > b.length || bRow + count > norms.length || bRow + count > bounds.length || count > out.length) throw new RangeError('screenRows out of bounds');
+    this.functions(width).screenRows(a.byteOffset + aRow * width * 8, b.byteOffset + bRow * width * 8, count, width, norms.byteOffset + bRow * 8, bounds.byteOffset + bRow * 8, out.byteOffset, this.foundCount.byteOffset, normA, boundA, slack);
+    return this.foundCount[0];
+  }
+}
