@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { ALL_TOPICS, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { readTopic } from '@flowsentry/messaging';
@@ -13,6 +14,7 @@ type EvalDone = PipelineEventOf<typeof Topics.evalDone>;
 type Anomaly = PipelineEventOf<typeof Topics.anomaliesDetected>;
 
 const SERVICES = ['ingest', 'transform', 'trainer', 'evaluator', 'monitor'] as const;
+const DAY2 = '2026-11-18T08:00:00Z';
 type Service = (typeof SERVICES)[number];
 
 /** A finished run: what it produced, and its fixture and service settings, to start its services again. */
@@ -28,6 +30,8 @@ interface RunOutcome {
   raw: string[];
   silver: string[];
   models: number;
+  /** Each model as what makes it: version, threshold (a function of every tree), training and holdout datasets. */
+  modelIdentity: string[];
   evaluations: string[];
   anomalies: number;
   /** Ids seen more than once, per kind of output. */
@@ -40,6 +44,10 @@ interface RunOutcome {
   perInstance: Record<'transform' | 'monitor', number[]>;
   /** Per batch: anomalies on the topic against the count the monitor committed for it; the batches where they differ. */
   anomalyCountMismatches: string[];
+  /** Per batch the monitor judged with a champion: that champion's version and its anomalies (count and a digest of event ids and scores). */
+  judged: Record<string, { version: string; anomalies: string }>;
+  /** Day 2's batches: produced after the monitor took up its champion, so both runs judge all of them. */
+  day2: string[];
 }
 
 type Disruption = 'none' | 'kill-each-service' | 'restart-broker' | 'scale-out';
@@ -171,7 +179,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
 
     // Day 2: attacks among normal traffic; the monitor dies while scoring.
     const scoredBefore = await handled('monitor');
-    const day2 = produce(20_000, '2026-11-18T08:00:00Z', ['--attacks', 'all', '--attack-share', '0.3']);
+    const day2 = produce(20_000, DAY2, ['--attacks', 'all', '--attack-share', '0.3']);
     if (crash) {
       await when('the monitor to score 4 batches of day 2', async () => (await handled('monitor')) >= scoredBefore + 4);
       await killAndRestart('monitor');
@@ -206,7 +214,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     const models = await read<ModelTrained>(Topics.modelTrained);
     const evaluations = await read<EvalDone>(Topics.evalDone);
     const anomalies = await read<Anomaly>(Topics.anomaliesDetected);
-    const judged: Array<{ input_ref: string; details: { datasetId?: string; anomalies?: number } }> = await fx.db.query(
+    const judged: Array<{ input_ref: string; details: { datasetId?: string; anomalies?: number; championVersion?: string } }> = await fx.db.query(
       `SELECT input_ref, details FROM step_records WHERE service = 'monitor' AND step = 'drift_check' AND input_ref LIKE $1`,
       [`silver/%/${fx.prefix}.%`],
     );
@@ -224,17 +232,27 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
       evaluations: ids(evaluations.map((e) => e.id)),
       anomalies: ids(anomalies.map((e) => e.id)),
     };
+    const anomaliesOf = (datasetId: string) => {
+      const own = anomalies.filter((a) => a.data.datasetId === datasetId).map((a) => `${a.data.event.event_id} ${a.data.score}`).sort();
+      return `${own.length} ${createHash('sha256').update(own.join('\n')).digest('hex').slice(0, 16)}`;
+    };
+    const keys = (refs: Array<{ key: string }>) => refs.map((r) => strip(r.key)).join(',');
     const outcome: RunOutcome = {
       events: rawRows.reduce((n, r) => n + r.event_count, 0),
       raw: ids(rawRows.map((r) => strip(r.object_ref))).sorted,
       silver: ids(silver.map((e) => `${strip(e.data.silverKey)} ${e.data.rows}`)).sorted,
       models: models.length,
+      modelIdentity: models.map((m) => `v${m.data.version} threshold ${m.data.threshold} trained on ${keys(m.data.trainingDatasets)} held out ${keys(m.data.holdoutDatasets)}`).sort(),
       deadLetters,
       evaluations: evaluations.map((e) => `v${e.data.version} promoted=${e.data.promoted}`),
       anomalies: anomalies.length,
       duplicates: Object.fromEntries(Object.entries(byId).map(([what, { duplicates }]) => [what, Object.keys(duplicates).length])),
       batchesNotJudgedOnce: silver.filter((e) => judged.filter((j) => j.input_ref === e.data.silverKey).length !== 1).length + Object.keys(judgedPerBatch.duplicates).length,
       anomalyCountMismatches: [...new Set([...Object.keys(onTopic), ...Object.keys(committed)])].filter((d) => onTopic[d] !== committed[d]).map(strip),
+      judged: Object.fromEntries(
+        judged.filter((j) => j.details.championVersion && j.details.datasetId).map((j) => [strip(j.details.datasetId!), { version: j.details.championVersion!, anomalies: anomaliesOf(j.details.datasetId!) }]),
+      ),
+      day2: silver.filter((e) => e.data.minEventTime && e.data.minEventTime >= DAY2).map((e) => strip(e.data.datasetId)).sort(),
       perInstance: {
         transform: await Promise.all(instances.transform.map((i) => handledBy(i, 'flowsentry_transform_events_in_total'))),
         monitor: await Promise.all(instances.monitor.map((i) => handledBy(i, 'flowsentry_monitor_batches_total'))),
@@ -257,7 +275,15 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     expect(disturbed.raw).toEqual(undisturbed.raw);
     expect(disturbed.silver).toEqual(undisturbed.silver);
     expect(disturbed.models).toBe(undisturbed.models);
+    // The same model, not only as many: the trainer decides in event time, whatever order the datasets arrived in.
+    expect(disturbed.modelIdentity).toEqual(undisturbed.modelIdentity);
     expect(disturbed.evaluations).toEqual(undisturbed.evaluations);
+    // The same anomalies, batch by batch, wherever both runs judged a batch with the same champion: all
+    // of day 2. Day 1's batches before the champion's promotion are skipped, in each run up to wherever the promotion fell.
+    const both = Object.keys(undisturbed.judged).filter((d) => disturbed.judged[d]?.version === undisturbed.judged[d]!.version);
+    expect(undisturbed.day2.length).toBeGreaterThan(10);
+    expect(undisturbed.day2.filter((d) => !both.includes(d))).toEqual([]);
+    expect(Object.fromEntries(both.map((d) => [d, disturbed.judged[d]!.anomalies]))).toEqual(Object.fromEntries(both.map((d) => [d, undisturbed.judged[d]!.anomalies])));
     console.info(`RAW ${disturbed.raw.length}, SILVER ${disturbed.silver.length}, models ${disturbed.models}, anomalies ${disturbed.anomalies} (undisturbed: ${undisturbed.anomalies})`);
   };
 
@@ -273,12 +299,12 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
     const scaled = (await run('scale-out')).outcome;
     await stopAll();
     expectSameAsCalm(scaled, undisturbed);
-    // Two instances of each ran in the group, and between them handled every batch. How the work
-    // split is logged, not asserted: raw.landed is keyed by source partition, and three keys can
-    // hash onto two of its partitions, so one instance may get none (measured: 21 + 25 and 16 + 34).
+    // Two instances of each ran in the group and split the work: raw.landed and silver.ready put source
+    // stream p on partition p mod 3 (streamPartitioner), and the producer's sensors fill two streams.
     console.info(`per instance: transform ${scaled.perInstance.transform.join(' + ')}, monitor ${scaled.perInstance.monitor.join(' + ')}`);
     expect(scaled.perInstance.transform).toHaveLength(2);
     expect(scaled.perInstance.monitor).toHaveLength(2);
+    for (const handled of [...scaled.perInstance.transform, ...scaled.perInstance.monitor]) expect(handled).toBeGreaterThan(0);
     expect(scaled.perInstance.transform.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(scaled.raw.length);
     expect(scaled.perInstance.monitor.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(scaled.silver.length);
   }, 1_500_000);

@@ -3,6 +3,7 @@ import { PipelineEventOf, PipelineTopic } from '@flowsentry/contracts';
 import { OutgoingMessage } from './outgoing-message';
 import { KafkaSettings } from './kafka-settings';
 import { pipelineRequests, SerializedEvent } from './pipeline-messages';
+import { streamPartitioner } from './stream-partitioner';
 import { DEFAULT_MAX_REQUEST_BYTES, chunkBySize, messageBytes } from './request-chunks';
 
 /**
@@ -19,7 +20,7 @@ export class EventProducer {
     private readonly settings: KafkaSettings,
     private readonly maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: streamPartitioner(settings) });
   }
 
   async connect(): Promise<void> {

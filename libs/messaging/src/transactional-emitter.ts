@@ -4,6 +4,7 @@ import { KafkaSettings } from './kafka-settings';
 import { pipelineRequests, SerializedEvent } from './pipeline-messages';
 import { DEFAULT_MAX_REQUEST_BYTES } from './request-chunks';
 import { SerialQueue } from './serial-queue';
+import { streamPartitioner } from './stream-partitioner';
 
 /** The consumed message whose outputs are being sent: its offset is committed with them. */
 export interface ConsumedPosition {
@@ -109,6 +110,7 @@ export class TransactionalEmitter {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: streamPartitioner(this.settings),
     });
   }
 }

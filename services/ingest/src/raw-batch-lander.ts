@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { buildEvent, deterministicId, rawLandedKey, Topics } from '@flowsentry/contracts';
+import { buildEvent, deterministicId, rawDatasetId, rawLandedKey, Topics } from '@flowsentry/contracts';
 import { IngestionBatch, IngestionBatches, kafkaRangeRef, RunLedger } from '@flowsentry/audit';
 import { DeadLetterPublisher, EventProducer, MicroBatch, MicroBatchHandler, MicroBatchTools, PlannedRange, RewindRequired } from '@flowsentry/messaging';
 import { formatRef, ObjectRef, ObjectStore, rawBatchRef, StoredObject } from '@flowsentry/storage';
@@ -174,7 +174,7 @@ interface BatchIdentity {
 /** Everything named after the batch's Kafka coordinates, so a replay reproduces every name. */
 function batchIdentity(topic: string, partition: number, first: string, last: string): BatchIdentity {
   return {
-    datasetId: `${topic}-p${partition}-${first}-${last}`,
+    datasetId: rawDatasetId(topic, partition, first, last),
     eventId: deterministicId('raw.landed', topic, partition, first, last),
     runId: deterministicId('run', topic, partition, first, last),
   };

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@flowsentry/contracts';
+import { physicalTopic, TopicAdmin } from '@flowsentry/messaging';
 import { ConnectionsModule, READINESS, ServiceConnections } from '@flowsentry/runtime';
 import { Logger, LOGGER, TelemetryModule } from '@flowsentry/telemetry';
 import { PostgresDatasetCatalog } from './dataset-catalog';
@@ -6,6 +8,7 @@ import { DriftDetectedHandler } from './drift-detected.handler';
 import { ModelTrainer } from './model-trainer';
 import { SilverReadyConsumer } from './silver-ready.consumer';
 import { SilverReadyHandler } from './silver-ready.handler';
+import { TopicPartitionStreams } from './source-streams';
 import { RegistryTrainedModels } from './trained-models';
 import { TrainerConfig } from './trainer.config';
 import { TrainerState } from './trainer-state';
@@ -22,6 +25,7 @@ export class AppModule {
       minRows: config.TRAINER_MIN_ROWS,
       retrainMinRows: config.TRAINER_RETRAIN_MIN_ROWS,
       scheduleMs: config.TRAINER_SCHEDULE_MS,
+      streamIdleMs: config.TRAINER_STREAM_IDLE_MS,
       windowRows: config.TRAINER_WINDOW_ROWS,
       windowMs: config.TRAINER_WINDOW_MS,
       holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
@@ -43,6 +47,7 @@ export class AppModule {
           inject: [ServiceConnections],
           useFactory: (c: ServiceConnections): TrainerState => ({
             catalog: new PostgresDatasetCatalog(c.db, PostgresDatasetCatalog.scopeOf(config.kafka.topicPrefix)),
+            sources: new TopicPartitionStreams(new TopicAdmin(c.kafka), physicalTopic(config.kafka, Topics.networkEvents)),
             requests: new PostgresTrainingRequests(c.db),
             models: new RegistryTrainedModels(c.db),
           }),

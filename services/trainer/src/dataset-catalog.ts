@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { sourceStreamOf } from '@flowsentry/contracts';
 
 /** A SILVER dataset the trainer may train on: it has rows, hence an event-time range (epoch ms). */
 export interface CatalogDataset {
@@ -39,8 +40,23 @@ export interface DatasetCatalog {
   find(datasetId: string): Promise<CatalogDataset | undefined>;
   /** The trainable dataset latest in event time: its feature version is the one in force. */
   newest(): Promise<CatalogDataset | undefined>;
-  /** Trainable datasets of one feature version whose rows all lie at or before `until`, in event-time order. */
-  list(featureVersion: string, until: number): Promise<CatalogDataset[]>;
+  /** Trainable datasets of one feature version (whose rows all lie at or before `until`, if given), in event-time order. */
+  list(featureVersion: string, until?: number): Promise<CatalogDataset[]>;
+  /** Every source stream on record with the span of its trainable datasets (any feature version). */
+  streamEnds(): Promise<StreamEnd[]>;
+}
+
+/** The event-time span a source stream's datasets cover (epoch ms): where it began, how far it has come. */
+export interface StreamEnd {
+  /** `<topic>/<partition>`, or '' for datasets whose id names no stream. */
+  stream: string;
+  start: number;
+  end: number;
+}
+
+/** The stream a dataset is accounted to in the watermark: the one its id names, else one shared stream ''. */
+export function streamOfDataset(datasetId: string): string {
+  return sourceStreamOf(datasetId) ?? '';
 }
 
 interface CatalogRow {
@@ -79,9 +95,9 @@ export class PostgresDatasetCatalog implements DatasetCatalog {
 
   async record(em: EntityManager, d: SeenDataset): Promise<void> {
     await em.query(
-      `INSERT INTO training_datasets (dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time, trace_parent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dataset_id) DO NOTHING`,
-      [d.datasetId, d.silverKey, d.sha256, d.rows, d.featureVersion, iso(d.minEventTime), iso(d.maxEventTime), d.traceParent ?? null],
+      `INSERT INTO training_datasets (dataset_id, silver_ref, sha256, rows, feature_version, min_event_time, max_event_time, trace_parent, source_stream)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dataset_id) DO NOTHING`,
+      [d.datasetId, d.silverKey, d.sha256, d.rows, d.featureVersion, iso(d.minEventTime), iso(d.maxEventTime), d.traceParent ?? null, sourceStreamOf(d.datasetId) ?? null],
     );
   }
 
@@ -95,12 +111,20 @@ export class PostgresDatasetCatalog implements DatasetCatalog {
     return rows[0] && fromRow(rows[0]);
   }
 
-  async list(featureVersion: string, until: number): Promise<CatalogDataset[]> {
+  async list(featureVersion: string, until?: number): Promise<CatalogDataset[]> {
     const rows: CatalogRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM training_datasets WHERE ${TRAINABLE} AND feature_version = $2 AND max_event_time <= $3 ORDER BY max_event_time, dataset_id COLLATE "C"`,
-      [this.scope, featureVersion, new Date(until).toISOString()],
+      `SELECT ${COLUMNS} FROM training_datasets WHERE ${TRAINABLE} AND feature_version = $2 AND ($3::timestamptz IS NULL OR max_event_time <= $3) ORDER BY max_event_time, dataset_id COLLATE "C"`,
+      [this.scope, featureVersion, until === undefined ? null : new Date(until).toISOString()],
     );
     return rows.map(fromRow);
+  }
+
+  async streamEnds(): Promise<StreamEnd[]> {
+    const rows: Array<{ stream: string; start: Date; end: Date }> = await this.db.query(
+      `SELECT coalesce(source_stream, '') AS stream, min(min_event_time) AS start, max(max_event_time) AS end FROM training_datasets WHERE ${TRAINABLE} GROUP BY 1 ORDER BY 1`,
+      [this.scope],
+    );
+    return rows.map((r) => ({ stream: r.stream, start: new Date(r.start).getTime(), end: new Date(r.end).getTime() }));
   }
 }
 

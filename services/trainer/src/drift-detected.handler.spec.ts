@@ -51,27 +51,27 @@ describe('DriftDetectedHandler', () => {
       ['absorbed', undefined],
     ]);
     const card = JSON.parse((await steps.objects.get({ layer: 'models', key: `${MODEL}/2/model.json` })).toString());
-    expect(card.trigger).toEqual({ type: 'drift.detected', eventId: silverReadyEvent(after[2]!).id, regimeSince: new Date(after[0]!.minEventTime).toISOString() });
+    expect(card.trigger).toEqual({ type: 'drift.detected', datasetId: after[2]!.datasetId, regimeSince: new Date(after[0]!.minEventTime).toISOString() });
 
     // The next drift opens a new request.
     await handled(steps.driftDetected.handle(driftEvent(MODEL, after[3]!.datasetId, 9), fakeContext));
     expect(steps.state.requests.rows.filter((r) => r.status === 'open')).toHaveLength(1);
   });
 
-  it('retrains on the drift event itself when the new regime already holds enough rows', async () => {
-    const steps = await withFirstModel();
-    for (const d of after.slice(1, 3)) await handled(steps.silverReady.handle(silverReadyEvent(d), fakeContext));
-    const outcome = await handled(steps.driftDetected.handle(driftEvent(MODEL, after[0]!.datasetId, 0), fakeContext));
-    // The drifted dataset bounds the window: hours 5 and 6, though recorded, end after it.
-    expect(outcome.outputs).toEqual([]);
-    expect(outcome.record.details).toMatchObject({ reason: 'drift retrain waits for 1500 rows since 2026-11-02T04:00:00.000Z; 500 so far' });
+  it('retrains on the drift event itself when the new regime already holds enough rows: the model it would have been had the drift come first', async () => {
+    const late = await withFirstModel();
+    for (const d of after.slice(1, 3)) await handled(late.silverReady.handle(silverReadyEvent(d), fakeContext));
+    const outcome = await handled(late.driftDetected.handle(driftEvent(MODEL, after[0]!.datasetId, 0), fakeContext));
+    const data = outcome.outputs[0]!.data as { version: string; trainingDatasets: Array<{ key: string }>; holdoutDatasets: Array<{ key: string }> };
+    expect(data).toMatchObject({ version: '2', trigger: 'drift.detected' });
+    // Hour 6 is where the regime reaches 1,500 rows, wherever the drift event fell among the datasets.
+    expect([...data.trainingDatasets, ...data.holdoutDatasets].map((d) => d.key)).toEqual(after.slice(0, 3).map((d) => d.silverKey));
+    expect(late.state.requests.rows.map((r) => [r.status, r.resolvedBy])).toEqual([['done', '2']]);
 
-    const later = await handled(steps.driftDetected.handle(driftEvent(MODEL, after[2]!.datasetId, 1), fakeContext));
-    expect(later.outputs[0]!.data).toMatchObject({ version: '2', trigger: 'drift.detected' });
-    expect(steps.state.requests.rows.map((r) => [r.status, r.resolvedBy])).toEqual([
-      ['done', '2'],
-      ['absorbed', undefined],
-    ]);
+    const early = await withFirstModel();
+    await handled(early.driftDetected.handle(driftEvent(MODEL, after[0]!.datasetId, 0), fakeContext));
+    for (const d of after.slice(1, 3)) await handled(early.silverReady.handle(silverReadyEvent(d), fakeContext));
+    expect(early.state.models.versions.map((v) => [v.version, v.sha256])).toEqual(late.state.models.versions.map((v) => [v.version, v.sha256]));
   });
 
   it('starts the regime at the drift event time when the drifted dataset is not in the catalog yet', async () => {

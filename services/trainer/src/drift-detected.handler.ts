@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
 import { ATTR_DATASET_ID } from '@flowsentry/telemetry';
+import { decideBehindWatermark } from './decide-behind-watermark';
 import { ModelTrainer } from './model-trainer';
 import { TrainerState } from './trainer-state';
 import { DriftRequest } from './training-requests';
@@ -14,8 +15,8 @@ type DriftDetected = PipelineEventOf<typeof Topics.driftDetected>;
  * event as absorbed into it (a burst of drift events gives one retrain). The new regime starts at
  * the event time the drift event names (`regimeSince`), else the drifted dataset's first event time
  * from the catalog, else (a producer that names neither, a dataset not yet cataloged) the drift
- * event's own time. If the regime already holds enough rows, the retrain happens right here;
- * otherwise the first silver.ready that brings them does it (SilverReadyHandler).
+ * event's own time. If the regime already holds enough rows, up to the watermark, the retrain
+ * happens right here; otherwise the first silver.ready that brings them does it (SilverReadyHandler).
  */
 export class DriftDetectedHandler implements PipelineStep<typeof Topics.driftDetected> {
   readonly input = Topics.driftDetected;
@@ -58,7 +59,10 @@ export class DriftDetectedHandler implements PipelineStep<typeof Topics.driftDet
     let decision: TriggerDecision;
     if (!drifted) decision = { train: false, reason: `dataset ${drift.datasetId} is not in the catalog; a later silver.ready retrains` };
     else if (newest && newest.featureVersion !== drifted.featureVersion) decision = { train: false, reason: `the drifted dataset is of feature version ${drifted.featureVersion}, not the newest ${newest.featureVersion}` };
-    else decision = this.trigger.afterDrift({ candidates: await catalog.list(drifted.featureVersion, drifted.maxEventTime), until: drifted.maxEventTime }, regimeSince, open?.id ?? null);
+    else {
+      const [onRecord, candidates] = await Promise.all([catalog.streamEnds(), catalog.list(drifted.featureVersion)]);
+      decision = await decideBehindWatermark(this.trigger, onRecord, this.state.sources, (watermark) => this.trigger.afterDrift({ candidates, watermark }, regimeSince, open?.id ?? null));
+    }
 
     const waiting = (reason: string): StepOutcome => ({
       outputs: [],
@@ -68,7 +72,7 @@ export class DriftDetectedHandler implements PipelineStep<typeof Topics.driftDet
       persist: async (em) => void (await recordRequest(em)),
     });
     if (!decision.train) return waiting(decision.reason);
-    const model = await this.trainer.train(decision.plan, drifted!.featureVersion, event, context);
+    const model = await this.trainer.train(decision.plan, drifted!.featureVersion, context);
     if ('refused' in model) return waiting(model.refused);
     return {
       outputs: [model.output],

@@ -14,9 +14,10 @@ export interface ModelIdentity {
   training: readonly CatalogDataset[];
   holdout: readonly CatalogDataset[];
   settings: ForestSettings;
-  /** The triggering event's CloudEvent `time`: a replay of that event names the same instant. */
+  /** The event time the decision was taken at (the data's end), never a clock: the same data names the same instant. */
   trainedAt: string;
-  trigger: { type: TrainingTriggerName; eventId: string; regimeSince?: number };
+  /** What decided it, and at which dataset (TrainingPlan.decidedAt). */
+  trigger: { type: TrainingTriggerName; datasetId: string; regimeSince?: number };
 }
 
 export interface ModelPackage {
@@ -73,7 +74,7 @@ export function packageModel(trained: TrainedForest, id: ModelIdentity): ModelPa
     },
     holdout: { rows: id.holdout.reduce((n, d) => n + d.rows, 0), window: span(id.holdout), datasets: datasets(id.holdout) },
     trainedAt: id.trainedAt,
-    trigger: { type: id.trigger.type, eventId: id.trigger.eventId, ...(id.trigger.regimeSince !== undefined ? { regimeSince: new Date(id.trigger.regimeSince).toISOString() } : {}) },
+    trigger: { type: id.trigger.type, datasetId: id.trigger.datasetId, ...(id.trigger.regimeSince !== undefined ? { regimeSince: new Date(id.trigger.regimeSince).toISOString() } : {}) },
   };
   return { onnx, onnxSha256, card: Buffer.from(`${JSON.stringify(card, null, 2)}\n`), threshold };
 }

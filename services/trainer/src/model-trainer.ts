@@ -13,12 +13,6 @@ import { TrainingPlan } from './training-trigger';
 import { rowsOf } from './training-window';
 import { trainerMetrics } from './trainer.metrics';
 
-/** The event that set a training off: its id names the output, its CloudEvent time is the model's trainedAt. */
-export interface TriggeringEvent {
-  id: string;
-  time: string;
-}
-
 /** A model written to MODELS and not yet on record: what the step commits, then emits. */
 export interface TrainedModel {
   version: string;
@@ -51,9 +45,9 @@ export class ModelTrainer {
    * (its own dataset is the newest, held out, not read here), so it is not dead-lettered: its
    * dataset is still recorded and the next event tries again. Anything retriable is thrown.
    */
-  async train(plan: TrainingPlan, featureVersion: string, event: TriggeringEvent, context: StepContext): Promise<TrainedModel | { refused: string }> {
+  async train(plan: TrainingPlan, featureVersion: string, context: StepContext): Promise<TrainedModel | { refused: string }> {
     try {
-      return await this.build(plan, featureVersion, event, context);
+      return await this.build(plan, featureVersion, context);
     } catch (err) {
       if (!(err instanceof FlowsentryError) || err.retriable) throw err;
       trainerMetrics.refusals.inc({ reason: err.code });
@@ -62,7 +56,7 @@ export class ModelTrainer {
     }
   }
 
-  private async build(plan: TrainingPlan, featureVersion: string, event: TriggeringEvent, context: StepContext): Promise<TrainedModel> {
+  private async build(plan: TrainingPlan, featureVersion: string, context: StepContext): Promise<TrainedModel> {
     const { modelName, forest: forestSettings } = this.settings;
     const { training, holdout } = plan.window;
     const started = performance.now();
@@ -80,8 +74,9 @@ export class ModelTrainer {
         training,
         holdout,
         settings: forestSettings,
-        trainedAt: event.time,
-        trigger: { type: plan.trigger, eventId: event.id, ...(plan.regime ? { regimeSince: plan.regime.since } : {}) },
+        // Event time, like the decision: the bytes must not depend on which event arrived last.
+        trainedAt: new Date(plan.until).toISOString(),
+        trigger: { type: plan.trigger, datasetId: plan.decidedAt, ...(plan.regime ? { regimeSince: plan.regime.since } : {}) },
       }),
     );
     const seconds = (performance.now() - started) / 1000;
@@ -115,7 +110,8 @@ export class ModelTrainer {
       version,
       output: {
         topic: Topics.modelTrained,
-        id: deterministicId('model.trained', event.id),
+        // Named after the model, not the event in hand: any interleaving that makes these bytes emits this id.
+        id: deterministicId('model.trained', modelName, version, pkg.onnxSha256),
         key: modelName,
         subject: `${modelName}/${version}`,
         data: {

@@ -28,7 +28,7 @@ function identity(training: CatalogDataset[], holdout: CatalogDataset[], over: P
     holdout,
     settings,
     trainedAt: '2026-11-02T12:00:03.250Z',
-    trigger: { type: 'silver.ready', eventId: 'evt-1' },
+    trigger: { type: 'silver.ready', datasetId: 'it.network.events-p0-0-99.f1.w1-1m-10m' },
     ...over,
   };
 }
@@ -66,7 +66,7 @@ describe('training a model from SILVER', () => {
     expect(reseeded.onnx.equals(v1.onnx)).toBe(false);
   });
 
-  it('writes no clock into model.json: trainedAt is the triggering event time, and no duration appears', async () => {
+  it('writes no clock into model.json: trainedAt is the decision\'s event time, and no duration appears', async () => {
     const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
     const pkg = packageModel(await trainForest(objects, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
     const card = JSON.parse(pkg.card.toString());
@@ -78,7 +78,7 @@ describe('training a model from SILVER', () => {
       threshold: pkg.threshold,
       featuresSchemaVersion: FEATURE_VERSION,
       trainedAt: '2026-11-02T12:00:03.250Z',
-      trigger: { type: 'silver.ready', eventId: 'evt-1' },
+      trigger: { type: 'silver.ready', datasetId: 'it.network.events-p0-0-99.f1.w1-1m-10m' },
       onnx: { key: 'models/network-flows/1/model.onnx', sha256: pkg.onnxSha256 },
       training: { rows: 4500, excludedRows: 0, window: { from: '2026-11-02T08:00:00.000Z', to: '2026-11-02T10:59:59.999Z' } },
       holdout: { rows: 1500, datasets: [{ key: holdout[0]!.silverKey, sha256: holdout[0]!.sha256, rows: 1500 }] },

@@ -37,13 +37,12 @@ describe('SilverReadyHandler', () => {
     expect(steps.state.models.versions.map((v) => v.version)).toEqual(['1']);
   });
 
-  it('emits model.trained with the objects, datasets and threshold it registered, under an id derived from the input event', async () => {
+  it('emits model.trained with the objects, datasets and threshold it registered, under an id derived from the model', async () => {
     const steps = trainerSteps(objects);
     const outcomes = await feed(steps, hours.slice(0, 4));
     const trained = outcomes[3]!;
-    const event = silverReadyEvent(hours[3]!);
     const [registered] = steps.state.models.versions;
-    expect(trained.outputs[0]).toMatchObject({ topic: 'model.trained', id: deterministicId('model.trained', event.id), key: MODEL, subject: `${MODEL}/1` });
+    expect(trained.outputs[0]).toMatchObject({ topic: 'model.trained', id: deterministicId('model.trained', MODEL, '1', registered!.sha256), key: MODEL, subject: `${MODEL}/1` });
     const data = trained.outputs[0]!.data as Record<string, unknown>;
     expect(data).toMatchObject({
       modelName: MODEL,
@@ -63,7 +62,7 @@ describe('SilverReadyHandler', () => {
     expect(trained.artifacts.map((a) => a.ref)).toEqual([`models/${MODEL}/1/model.onnx`, `models/${MODEL}/1/model.json`]);
     expect(trained.lineage).toEqual([...hours.slice(0, 3).map((d) => ({ parentRef: d.silverKey, childRef: `models/${MODEL}/1/model.onnx`, relation: 'trained-on' })), { parentRef: `models/${MODEL}/1/model.onnx`, childRef: `models/${MODEL}/1/model.json`, relation: 'described' }]);
     const card = JSON.parse((await steps.objects.get({ layer: 'models', key: `${MODEL}/1/model.json` })).toString());
-    expect(card.trainedAt).toBe(event.time);
+    expect(card.trainedAt).toBe(new Date(hours[3]!.maxEventTime).toISOString());
   });
 
   it('links the model span to the run of every dataset it learnt from, training and holdout (fan-in)', async () => {
@@ -124,14 +123,31 @@ describe('SilverReadyHandler', () => {
     expect(outcomes[3]!.record.details).toMatchObject({ reason: `feature version f1.w1-5m is older than ${FEATURE_VERSION} (dataset ${hours[4]!.datasetId})` });
   });
 
-  it('counts only datasets at or before the triggering one in event time, whatever arrived first', async () => {
+  it('trains the same model whichever order two streams\' datasets arrive in, once both have passed the point where the rows are reached', async () => {
+    const quiet = await hourlyDatasets(objects, 3, 0, {}, 250, 1);
+    const models: string[] = [];
+    for (const arrival of [
+      [...hours.slice(0, 6), ...quiet],
+      [quiet[0]!, hours[0]!, quiet[1]!, hours[1]!, hours[2]!, quiet[2]!, hours[3]!, hours[4]!, hours[5]!],
+      [hours[0]!, hours[1]!, hours[2]!, hours[3]!, hours[4]!, quiet[0]!, quiet[1]!, hours[5]!, quiet[2]!],
+    ]) {
+      const steps = trainerSteps(objects);
+      steps.state.sources.streams = ['it.network.events/0', 'it.network.events/1'];
+      const outcomes = await feed(steps, arrival);
+      expect(outcomes.filter((o) => o.outputs.length > 0)).toHaveLength(1);
+      const [registered] = steps.state.models.versions;
+      models.push(registered!.sha256);
+    }
+    // 2,000 rows are first reached at hour 2 (3 × 500 + 2 × 250): the model holds out hour 2 whatever came first.
+    expect(new Set(models).size).toBe(1);
+  });
+
+  it('waits for a stream with nothing on record yet, naming it', async () => {
     const steps = trainerSteps(objects);
-    // Hours 4 and 5 arrive first; hour 0 then brings 1,500 rows of its own past at most: no model.
-    const outcomes = await feed(steps, [hours[4]!, hours[5]!, hours[0]!, hours[1]!, hours[2]!]);
-    expect(outcomes.map((o) => o.outputs.length)).toEqual([0, 0, 0, 0, 0]);
-    // Hour 3 closes the gap: 4 × 500 rows at or before it.
-    const [trained] = await feed(steps, [hours[3]!]);
-    expect((trained!.outputs[0]!.data as { holdoutDatasets: unknown[] }).holdoutDatasets).toEqual([{ key: hours[3]!.silverKey, sha256: hours[3]!.sha256 }]);
+    steps.state.sources.streams = ['it.network.events/0', 'it.network.events/1'];
+    const outcomes = await feed(steps, hours.slice(0, 6));
+    expect(outcomes.every((o) => o.outputs.length === 0)).toBe(true);
+    expect(outcomes[5]!.record.details).toMatchObject({ reason: expect.stringMatching(/waits for every stream to pass it; stream it.network.events\/1 has reached/) });
   });
 
   it('records the dataset but trains nothing, rather than dead-letter it, when a SILVER object of the window is gone', async () => {

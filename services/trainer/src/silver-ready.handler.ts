@@ -2,7 +2,9 @@ import { EntityManager } from 'typeorm';
 import { PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
 import { ATTR_DATASET_ID, currentTraceparent } from '@flowsentry/telemetry';
-import { compareByEventTime, isTrainable, SeenDataset } from './dataset-catalog';
+import { compareByEventTime, isTrainable, SeenDataset, streamOfDataset } from './dataset-catalog';
+import { decideBehindWatermark } from './decide-behind-watermark';
+import { withDataset } from './event-time-watermark';
 import { supportsFeatureVersion } from './model-features';
 import { ModelTrainer } from './model-trainer';
 import { trainerMetrics } from './trainer.metrics';
@@ -14,8 +16,10 @@ type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
 /**
  * One silver.ready: put the dataset in the catalog (with the step's commit), and train when the
  * trigger says so: the first model, a pending drift retrain whose new regime now holds enough
- * rows, or a scheduled retrain. A dataset of a feature version other than the newest in event time
- * is recorded and never trained on.
+ * rows, or a scheduled retrain, each at the dataset where its condition first holds in event time
+ * and once every stream has passed it (see TrainingTrigger). That dataset need not be the one in
+ * hand: this arrival may be what moved the watermark past it. A dataset of a feature version
+ * other than the newest in event time is recorded and never trained on.
  */
 export class SilverReadyHandler implements PipelineStep<typeof Topics.silverReady> {
   readonly input = Topics.silverReady;
@@ -50,13 +54,16 @@ export class SilverReadyHandler implements PipelineStep<typeof Topics.silverRead
       return waiting(`feature version ${dataset.featureVersion} is older than ${newest.featureVersion} (dataset ${newest.datasetId})`);
     }
 
-    const [listed, newestModel, openRequest] = await Promise.all([catalog.list(dataset.featureVersion, dataset.maxEventTime), models.newest(this.modelName), requests.open(this.modelName)]);
+    // Past the watermark too: the trigger tells "not enough rows" from "enough, but not every stream is there yet".
+    const [onRecord, listed, newestModel, openRequest] = await Promise.all([catalog.streamEnds(), catalog.list(dataset.featureVersion), models.newest(this.modelName), requests.open(this.modelName)]);
+    // The dataset in hand goes on record with this step's commit, but it already counts.
     const candidates = listed.some((d) => d.datasetId === dataset.datasetId) ? listed : [...listed, dataset];
-    const decision = this.trigger.afterDataset({ candidates, until: dataset.maxEventTime, newestModel, openRequest });
+    const streams = withDataset(onRecord, { stream: streamOfDataset(dataset.datasetId), start: dataset.minEventTime, end: dataset.maxEventTime });
+    const decision = await decideBehindWatermark(this.trigger, streams, this.state.sources, (watermark) => this.trigger.afterDataset({ candidates, watermark, newestModel, openRequest }));
     if (!decision.train) return waiting(decision.reason);
 
     const { plan } = decision;
-    const model = await this.trainer.train(plan, dataset.featureVersion, event, context);
+    const model = await this.trainer.train(plan, dataset.featureVersion, context);
     if ('refused' in model) return waiting(model.refused);
     return {
       outputs: [model.output],

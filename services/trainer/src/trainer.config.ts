@@ -59,6 +59,13 @@ export const trainerConfigShape = {
    * off). Off by default: drift is the reason to retrain; a schedule retrains blindly.
    */
   TRAINER_SCHEDULE_MS: env.int(0, 0),
+  /**
+   * Event time a source stream (a network.events partition) may fall behind the newest before the
+   * trainer stops waiting for it (ms; 0 = wait for ever). Training decisions wait until every
+   * stream has passed them, so a stream that stopped would hold them for ever; six hours is far
+   * above any processing lag between live streams, which is what keeps decisions replayable.
+   */
+  TRAINER_STREAM_IDLE_MS: env.int(21_600_000, 0),
   ...stepSettingsShape,
 };
 

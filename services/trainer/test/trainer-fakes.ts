@@ -3,7 +3,7 @@ import { CandidateVersion } from '@flowsentry/audit';
 import { buildEvent, deterministicId, Topics } from '@flowsentry/contracts';
 import { StepContext } from '@flowsentry/runtime';
 import { formatRef, ImmutableObjectConflictError, ObjectRef, sha256Hex, StoredObject } from '@flowsentry/storage';
-import { CatalogDataset, compareByEventTime, DatasetCatalog, isTrainable, SeenDataset } from '../src/dataset-catalog';
+import { CatalogDataset, compareByEventTime, DatasetCatalog, isTrainable, SeenDataset, StreamEnd, streamOfDataset } from '../src/dataset-catalog';
 import { NewestModel, TrainedModels, VersionTakenError } from '../src/trained-models';
 import { DriftRequest, OpenRequest, TrainingRequests } from '../src/training-requests';
 
@@ -58,10 +58,20 @@ export class MemoryCatalog implements DatasetCatalog {
     return this.trainable().sort(compareByEventTime).at(-1);
   }
 
-  async list(featureVersion: string, until: number): Promise<CatalogDataset[]> {
+  async list(featureVersion: string, until = Infinity): Promise<CatalogDataset[]> {
     return this.trainable()
       .filter((d) => d.featureVersion === featureVersion && d.maxEventTime <= until)
       .sort(compareByEventTime);
+  }
+
+  async streamEnds(): Promise<StreamEnd[]> {
+    const ends = new Map<string, StreamEnd>();
+    for (const d of this.trainable()) {
+      const stream = streamOfDataset(d.datasetId);
+      const known = ends.get(stream);
+      ends.set(stream, { stream, start: Math.min(known?.start ?? Infinity, d.minEventTime), end: Math.max(known?.end ?? -Infinity, d.maxEventTime) });
+    }
+    return [...ends.values()].sort((a, b) => (a.stream < b.stream ? -1 : 1));
   }
 
   private trainable(): CatalogDataset[] {
@@ -118,8 +128,17 @@ export class MemoryModels implements TrainedModels {
   }
 }
 
+/** Source streams as the broker would list them: by default none beyond those on record. */
+export class FixedStreams {
+  constructor(public streams: string[] = []) {}
+
+  async list(): Promise<string[]> {
+    return this.streams;
+  }
+}
+
 export function memoryState() {
-  return { catalog: new MemoryCatalog(), requests: new MemoryRequests(), models: new MemoryModels() };
+  return { catalog: new MemoryCatalog(), requests: new MemoryRequests(), models: new MemoryModels(), sources: new FixedStreams() };
 }
 
 export const fakeContext: StepContext = {

@@ -1,3 +1,4 @@
+import { rawDatasetId } from '@flowsentry/contracts';
 import { FEATURE_VERSION, silverDataset, SilverSpec } from './silver-fixtures';
 import { memoryState, MemoryObjects, silentLog } from './trainer-fakes';
 import { CatalogDataset } from '../src/dataset-catalog';
@@ -10,14 +11,18 @@ export const MODEL = 'network-flows';
 export const HOUR = 3_600_000;
 export const T0 = Date.parse('2026-11-02T00:00:00Z');
 
-export const triggerSettings: TriggerSettings = { minRows: 2000, retrainMinRows: 1500, scheduleMs: 0, windowRows: 10_000, windowMs: 0, holdoutFraction: 0.25 };
+export const triggerSettings: TriggerSettings = { minRows: 2000, retrainMinRows: 1500, scheduleMs: 0, streamIdleMs: 0, windowRows: 10_000, windowMs: 0, holdoutFraction: 0.25 };
 
-/** `count` hourly datasets of `rows` rows from hour `firstHour` on, written to `objects`. */
-export async function hourlyDatasets(objects: MemoryObjects, count: number, firstHour = 0, spec: Partial<SilverSpec> = {}, rows = 500): Promise<CatalogDataset[]> {
+/**
+ * `count` hourly datasets of `rows` rows from hour `firstHour` on, written to `objects`, named like
+ * transform's datasets of source partition `partition` (one batch per hour).
+ */
+export async function hourlyDatasets(objects: MemoryObjects, count: number, firstHour = 0, spec: Partial<SilverSpec> = {}, rows = 500, partition = 0): Promise<CatalogDataset[]> {
   const out: CatalogDataset[] = [];
   for (let i = firstHour; i < firstHour + count; i++) {
     const version = spec.featureVersion ?? FEATURE_VERSION;
-    out.push(await silverDataset((ref, bytes) => objects.put(ref, bytes), `it.network.events-p0-${String(i).padStart(4, '0')}.${version}`, { rows, seed: 1000 + i, startMs: T0 + i * HOUR, spanMs: HOUR - 1, ...spec }));
+    const id = `${rawDatasetId('it.network.events', partition, String(i * rows), String((i + 1) * rows - 1))}.${version}`;
+    out.push(await silverDataset((ref, bytes) => objects.put(ref, bytes), id, { rows, seed: 1000 + i + 100 * partition, startMs: T0 + i * HOUR, spanMs: HOUR - 1, ...spec }));
   }
   return out;
 }

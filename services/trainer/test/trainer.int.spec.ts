@@ -30,7 +30,8 @@ describe('trainer on the real stack (its own OS process)', () => {
 
   beforeEach(async () => {
     fx = new PipelineFixture();
-    await fx.setUp(3);
+    // One source partition: every dataset below is p0's, and the trainer waits for every partition of network.events.
+    await fx.setUp(1);
     model = `${fx.prefix}-flows`;
   });
   afterEach(async () => {

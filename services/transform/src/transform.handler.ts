@@ -1,4 +1,4 @@
-import { deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
+import { deterministicId, PipelineEventOf, rawLandedKey, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
 import { formatRef, ObjectRef, ObjectStore, silverRef, writeParquet } from '@flowsentry/storage';
 import { ATTR_DATASET_ID, phaseTimer } from '@flowsentry/telemetry';
@@ -57,7 +57,7 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
   async handle(event: RawLanded, context: StepContext): Promise<StepOutcome> {
     const raw = event.data;
     const phase = phaseTimer(transformMetrics.phase);
-    const stream = `${raw.source.topic}/${raw.source.partition}`;
+    const stream = rawLandedKey(raw.source.topic, raw.source.partition);
     const datasetId = `${raw.datasetId}.${this.featureVersion}`;
     context.annotate({ [ATTR_DATASET_ID]: datasetId, 'flowsentry.raw_dataset_id': raw.datasetId });
 
@@ -110,7 +110,8 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
         {
           topic: Topics.silverReady,
           id: deterministicId('silver.ready', event.id, this.featureVersion),
-          key: datasetId,
+          // Keyed like raw.landed, by source stream: the trainer's watermark relies on one stream's datasets arriving in order.
+          key: stream,
           subject: datasetId,
           data: {
             datasetId,

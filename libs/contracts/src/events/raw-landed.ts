@@ -27,3 +27,30 @@ export const RawLandedEvent = cloudEvent(RAW_LANDED_TYPE, RawLandedData);
 export function rawLandedKey(sourceTopic: string, sourcePartition: number): string {
   return `${sourceTopic}/${sourcePartition}`;
 }
+
+/** The source partition a key made by rawLandedKey names; undefined for a key of another shape. */
+export function sourcePartitionOfKey(key: string): number | undefined {
+  const match = /^.+\/(\d+)$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A RAW batch is named after the Kafka coordinates it holds, `<topic>-p<partition>-<first>-<last>`,
+ * so a replay reproduces the name; datasets derived from it append `.<suffix>` (SILVER: the
+ * feature version).
+ */
+export function rawDatasetId(sourceTopic: string, sourcePartition: number, firstOffset: string, lastOffset: string): string {
+  return `${sourceTopic}-p${sourcePartition}-${firstOffset}-${lastOffset}`;
+}
+
+// Greedy on the topic, so that a topic name holding "-p<digits>" still parses from the right.
+const RAW_DATASET_ID = /^(.+)-p(\d+)-\d+-\d+(?:\.|$)/;
+
+/**
+ * The source stream (`<topic>/<partition>`, as rawLandedKey names it) of a dataset id built by
+ * rawDatasetId, with or without a derived suffix; undefined for an id of another shape.
+ */
+export function sourceStreamOf(datasetId: string): string | undefined {
+  const match = RAW_DATASET_ID.exec(datasetId);
+  return match ? rawLandedKey(match[1]!, Number(match[2])) : undefined;
+}
