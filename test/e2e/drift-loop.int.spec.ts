@@ -252,7 +252,10 @@ describe('drift loop: five services on producer traffic', () => {
       const v1Data = (JSON.parse(v1Message.value!.toString()) as ModelTrained).data;
       const training = trace.spans.find((span) => serviceOf(trace, span) === 'flowsentry-trainer' && span.tags.some((t) => t.key === 'flowsentry.model_version' && t.value === '1'))!;
       const datasetLinks = followsFrom(training);
-      expect(datasetLinks).toHaveLength(Math.min(128, v1Data.trainingDatasets.length + v1Data.holdoutDatasets.length - 1));
+      // Every dataset of the window but the one in hand, whose run is the span's parent. The watermark
+      // may start the training at a dataset past the window, which is then not in it: all are linked.
+      const windowSize = v1Data.trainingDatasets.length + v1Data.holdoutDatasets.length;
+      expect([Math.min(128, windowSize - 1), Math.min(128, windowSize)]).toContain(datasetLinks.length);
       expect(datasetLinks.every((r) => r.spanID !== training.spanID)).toBe(true);
       console.info(`trace ${traceId}: ${trace.spans.length} spans, ${[...new Set(trace.spans.map((span) => `${serviceOf(trace, span)} ${span.operationName}`))].join('; ')}`);
 

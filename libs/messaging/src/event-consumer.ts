@@ -3,6 +3,7 @@ import { ConsumedMessage } from './consumed-message';
 import { KafkaClient } from './kafka-client';
 import { toConsumed } from './micro-batch-consumer';
 import { restartAfterCrashes } from './crash-restart';
+import { PARTITION_ASSIGNERS } from './ordered-assigner';
 import { withHeartbeat } from './pacemaker';
 
 export interface EventHandlerTools {
@@ -60,6 +61,7 @@ export class EventConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
+      partitionAssigners: PARTITION_ASSIGNERS,
     });
   }
 

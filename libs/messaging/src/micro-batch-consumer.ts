@@ -3,6 +3,7 @@ import { ConsumedMessage } from './consumed-message';
 import { BatchLimits, MicroBatch, MicroBatchTools, PlannedRange, PreviousBatchFailed, RewindRequired } from './micro-batch';
 import { compareOffsets } from './offsets';
 import { restartAfterCrashes } from './crash-restart';
+import { PARTITION_ASSIGNERS } from './ordered-assigner';
 import { PartitionBuffer } from './partition-buffer';
 import { SerialQueue } from './serial-queue';
 import { withHeartbeat } from './pacemaker';
@@ -85,6 +86,7 @@ export class MicroBatchConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       allowAutoTopicCreation: false,
+      partitionAssigners: PARTITION_ASSIGNERS,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 16 * 1024 * 1024,
     });

@@ -30,6 +30,7 @@ describe('trainer config', () => {
       TRAINER_EXCLUDE_LABELLED: false,
       TRAINER_RETRAIN_MIN_ROWS: 50_000,
       TRAINER_SCHEDULE_MS: 0,
+      TRAINER_STREAM_IDLE_MS: 21_600_000,
     });
   });
 
