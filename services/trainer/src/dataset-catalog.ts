@@ -40,8 +40,8 @@ export interface DatasetCatalog {
   find(datasetId: string): Promise<CatalogDataset | undefined>;
   /** The trainable dataset latest in event time: its feature version is the one in force. */
   newest(): Promise<CatalogDataset | undefined>;
-  /** Trainable datasets of one feature version (whose rows all lie at or before `until`, if given), in event-time order. */
-  list(featureVersion: string, until?: number): Promise<CatalogDataset[]>;
+  /** Trainable datasets of one feature version, in event-time order. */
+  list(featureVersion: string): Promise<CatalogDataset[]>;
   /** Every source stream on record with the span of its trainable datasets (any feature version). */
   streamEnds(): Promise<StreamEnd[]>;
 }
@@ -111,10 +111,10 @@ export class PostgresDatasetCatalog implements DatasetCatalog {
     return rows[0] && fromRow(rows[0]);
   }
 
-  async list(featureVersion: string, until?: number): Promise<CatalogDataset[]> {
+  async list(featureVersion: string): Promise<CatalogDataset[]> {
     const rows: CatalogRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM training_datasets WHERE ${TRAINABLE} AND feature_version = $2 AND ($3::timestamptz IS NULL OR max_event_time <= $3) ORDER BY max_event_time, dataset_id COLLATE "C"`,
-      [this.scope, featureVersion, until === undefined ? null : new Date(until).toISOString()],
+      `SELECT ${COLUMNS} FROM training_datasets WHERE ${TRAINABLE} AND feature_version = $2 ORDER BY max_event_time, dataset_id COLLATE "C"`,
+      [this.scope, featureVersion],
     );
     return rows.map(fromRow);
   }

@@ -42,8 +42,8 @@ export class ModelTrainer {
   /**
    * The model for `plan`, or why none can be made from the data on record: a SILVER object of the
    * window missing or not matching its hash, too few rows left. The event in hand is not to blame
-   * (its own dataset is the newest, held out, not read here), so it is not dead-lettered: its
-   * dataset is still recorded and the next event tries again. Anything retriable is thrown.
+   * (the window is data on record, read from SILVER, not the event), so it is not dead-lettered: a
+   * dataset in hand is still recorded and the next event tries again. Anything retriable is thrown.
    */
   async train(plan: TrainingPlan, featureVersion: string, context: StepContext): Promise<TrainedModel | { refused: string }> {
     try {

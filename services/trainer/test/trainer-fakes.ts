@@ -58,9 +58,9 @@ export class MemoryCatalog implements DatasetCatalog {
     return this.trainable().sort(compareByEventTime).at(-1);
   }
 
-  async list(featureVersion: string, until = Infinity): Promise<CatalogDataset[]> {
+  async list(featureVersion: string): Promise<CatalogDataset[]> {
     return this.trainable()
-      .filter((d) => d.featureVersion === featureVersion && d.maxEventTime <= until)
+      .filter((d) => d.featureVersion === featureVersion)
       .sort(compareByEventTime);
   }
 
