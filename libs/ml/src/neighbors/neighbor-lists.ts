@@ -13,13 +13,16 @@ export interface NeighborLists {
   readonly filled: Int32Array;
 }
 
-/** Empty lists for n rows; on a SharedArrayBuffer when `shared`, for a worker thread to fill. */
-export function emptyNeighborLists(n: number, k: number, shared = false): NeighborLists {
+/**
+ * Empty lists for n rows; on a SharedArrayBuffer when `shared`, for a worker thread to fill. `into`:
+ * the caller's result arrays (n·k each), filled in place rather than allocated.
+ */
+export function emptyNeighborLists(n: number, k: number, shared = false, into?: Pick<NeighborLists, 'neighbors' | 'distance2'>): NeighborLists {
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
     k,
-    neighbors: new Int32Array(buffer(n * k * 4)),
-    distance2: new Float64Array(buffer(n * k * 8)),
+    neighbors: into?.neighbors ?? new Int32Array(buffer(n * k * 4)),
+    distance2: into?.distance2 ?? new Float64Array(buffer(n * k * 8)),
     steps: new Float64Array(buffer(n * k * 8)),
     filled: new Int32Array(buffer(n * 4)),
   };

@@ -1,4 +1,5 @@
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
+import { squaredNorms } from '../wasm/row-norms';
 import { neighborBound, offerNeighbor } from './nearest-neighbors';
 import { NeighborLists } from './neighbor-lists';
 
@@ -39,11 +40,7 @@ export class PairScreen {
     this.norms = this.kernel.alloc(n);
     this.bound = this.kernel.alloc(n).fill(Infinity);
     this.candidates = this.kernel.allocIndices(n);
-    for (let r = 0; r < n; r++) {
-      let sum = 0;
-      for (let c = r * cols; c < (r + 1) * cols; c++) sum += training[c] * training[c];
-      this.norms[r] = sum;
-    }
+    this.norms.set(squaredNorms(training, cols));
   }
 
   /** The pairs (i, j) with i in [iFrom, iTo), j in [jFrom, jTo) and j > i. */

@@ -38,7 +38,7 @@ export async function trainingNeighborsOnThreads(
     size: threads - 1,
     engine: 'the LOF neighbour search',
   });
-  const here = { ...emptyNeighborLists(n, k), neighbors, distance2 };
+  const here = emptyNeighborLists(n, k, false, { neighbors, distance2 });
   const screen = new PairScreen(training, cols, here);
   // Workers take ~0.1 s to load; this thread visits tiles meanwhile, one at a time, yielding between them
   // so the workers' `ready` gets through. If the tiles run out first, the workers simply find none.

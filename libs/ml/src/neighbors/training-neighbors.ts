@@ -12,7 +12,7 @@ import { pairTiles, visitTiles } from './pair-tiles';
 export function trainingNeighbors(training: Float64Array, cols: number, k: number, neighbors: Int32Array, distance2: Float64Array): void {
   const n = training.length / cols;
   assertEnoughRows(n, k);
-  const lists = { ...emptyNeighborLists(n, k), neighbors, distance2 };
+  const lists = emptyNeighborLists(n, k, false, { neighbors, distance2 });
   visitTiles(new PairScreen(training, cols, lists), pairTiles(n, 1), new Int32Array(1));
 }
 

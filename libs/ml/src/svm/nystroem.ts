@@ -1,7 +1,8 @@
 import { sampleWithoutReplacement } from '../forest/row-sampling';
 import { SeededRandom } from '../forest/seeded-random';
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
-import { rbfRow, squaredNorms } from './rbf-kernel';
+import { squaredNorms } from '../wasm/row-norms';
+import { rbfRow } from './rbf-kernel';
 
 /**
  * Nyström approximation of the RBF kernel: m landmark rows L and a map φ with φ(x)·φ(y) = k(x, L)ᵀ K_LL⁺ k(y, L),

@@ -1,4 +1,5 @@
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
+import { squaredNorms } from '../wasm/row-norms';
 
 /** γ as sklearn resolves it: 'scale' = 1 / (n_features · X.var()) over every entry (1 when that variance is 0), 'auto' = 1 / n_features. */
 export function resolveGamma(gamma: 'scale' | 'auto' | number, rows: Float64Array, cols: number): number {
@@ -64,15 +65,4 @@ export class RbfTrainingColumns {
     const ni = norms[i];
     for (let j = 0; j < norms.length; j++) out[j] = Math.exp(-gamma * (ni + norms[j] - 2 * dots[j]));
   }
-}
-
-/** ‖x_i‖² of every row. */
-export function squaredNorms(rows: Float64Array, cols: number): Float64Array {
-  const norms = new Float64Array(rows.length / cols);
-  for (let i = 0; i < norms.length; i++) {
-    let sum = 0;
-    for (let c = i * cols; c < (i + 1) * cols; c++) sum += rows[c] * rows[c];
-    norms[i] = sum;
-  }
-  return norms;
 }
