@@ -5,14 +5,14 @@ import { ColumnarTable, writeParquet } from '../../libs/storage/src';
 import { cleanLines, CleanFlow } from '../../services/transform/src/clean-flows';
 import { BatchQuality, nullRatios, silverStatistics } from '../../services/transform/src/quality-statistics';
 import { silverTable, SilverSource } from '../../services/transform/src/silver-table';
-import { WindowFeatures, windowFeatureColumns, windowSpecs } from '../../services/transform/src/windows';
+import { windowFeatureColumns, windowSpecs } from '../../services/transform/src/windows';
 import { mulberry32 } from '@flowsentry/ml';
 
 /**
  * Micro-benchmark of the SILVER build of one RAW batch (not a test): silverTable, writeParquet,
  * silverStatistics + JSON.stringify and nullRatios for a 5,000-row batch of producer-like flows
  * (ISO timestamps, event ids, optional tcp_flags/app_proto/label, heavy-tailed counters) and
- * 1m + 10m window feature rows under the real column names with plausible values and nulls
+ * 1m + 10m window feature rows (a row-major matrix) under the real column names with plausible values and nulls
  * (made up here rather than computed by SourceWindows: what is measured only reads them). Each
  * part is reported as µs per row, median of `rounds` runs after a warm-up, plus the sizes and
  * sha256 of what was written. The transform targets 100k rows/s: 10 µs per row for everything.
@@ -21,7 +21,8 @@ import { mulberry32 } from '@flowsentry/ml';
 
 export interface SilverBatch {
   flows: CleanFlow[];
-  windows: WindowFeatures[];
+  /** Row-major window features, NaN for no value. */
+  windows: Float64Array;
   windowColumns: string[];
   source: SilverSource;
   quality: BatchQuality;
@@ -68,22 +69,22 @@ export function silverBatch(rows: number, seed = 7): SilverBatch {
   const cleaned = cleanLines(lines);
   const windowColumns = windowFeatureColumns(windowSpecs([60_000, 600_000]));
   const seen = new Map<string, number>();
-  const windows = cleaned.flows.map((f): WindowFeatures => {
+  // Row-major, NaN for no value: what BehaviourWindows.observeInto hands silverTable.
+  const windows = new Float64Array(cleaned.flows.length * windowColumns.length);
+  cleaned.flows.forEach((f, i) => {
     const flowsBefore = seen.get(f.event.src_ip) ?? 0;
     seen.set(f.event.src_ip, flowsBefore + 1);
-    const row: WindowFeatures = {};
     for (let c = 0; c < windowColumns.length; c++) {
       const feature = c % 8;
       const count = 1 + Math.min(flowsBefore, Math.floor(rand() * (c < 8 ? 12 : 90)));
-      row[windowColumns[c]!] =
+      windows[i * windowColumns.length + c] =
         feature === 0 ? count
         : feature <= 2 ? 1 + Math.floor(rand() * count)
-        : feature === 4 ? (rand() < 0.02 ? null : rand())
+        : feature === 4 ? (rand() < 0.02 ? NaN : rand())
         : feature <= 5 ? Math.floor(rand() * count) / count
-        : feature === 6 ? (count < 2 ? null : -Math.log(rand()) * 3)
-        : count < 3 ? null : rand() * 2;
+        : feature === 6 ? (count < 2 ? NaN : -Math.log(rand()) * 3)
+        : count < 3 ? NaN : rand() * 2;
     }
-    return row;
   });
   return {
     flows: cleaned.flows,

@@ -1,5 +1,5 @@
-import { NetworkEvent } from '@flowsentry/contracts';
-import { flowObservation, SourceWindows, WindowFeatures, windowFeatureColumns, WindowSpec } from './windows';
+import { eventTimeMs, NetworkEvent } from '@flowsentry/contracts';
+import { FlowObservation, flowObservation, rowFactory, SourceWindows, WindowFeatures, windowFeatureColumns, WindowSpec } from './windows';
 
 /** The per-pair columns, per window: how often a source talks to one host, and how regularly. */
 const PAIR_FEATURES = [
@@ -17,14 +17,28 @@ const PAIR_FEATURES = [
  * same bucketing, late-flow and eviction rules, and the same bit-exact restore.
  */
 export class BehaviourWindows {
-  private readonly merge: (source: WindowFeatures, pair: WindowFeatures) => WindowFeatures;
+  /** Values per flow that observeInto writes: one per column of BehaviourWindows.columns. */
+  readonly width: number;
+  private readonly sourceWidth: number;
+  /** For each pair column, where the pair windows' observeInto puts its value. */
+  private readonly pairPicks: Int32Array;
+  private readonly pairValues: Float64Array;
+  private readonly row: (values: Float64Array) => WindowFeatures;
+  // Overwritten for every flow: the windows keep strings and numbers from them, never the objects.
+  private readonly flow: FlowObservation = { srcIp: '', tsMs: 0, dstIp: '', dstPort: 0, failed: false, bytesIn: 0, bytesOut: 0, small: false };
+  private readonly pair: FlowObservation = { srcIp: '', tsMs: 0, dstIp: '', dstPort: 0, failed: false, bytesIn: 0, bytesOut: 0, small: false };
 
   private constructor(
     private readonly sources: SourceWindows,
     private readonly pairs: SourceWindows,
     windows: readonly WindowSpec[],
   ) {
-    this.merge = mergeFactory(windowFeatureColumns([...windows]), windows.flatMap((w) => PAIR_FEATURES.map(([from, to]): [string, string] => [`${from}_${w.name}`, `${to}_${w.name}`])));
+    const sourceColumns = windowFeatureColumns(windows);
+    this.sourceWidth = sourceColumns.length;
+    this.pairValues = new Float64Array(sourceColumns.length);
+    this.pairPicks = Int32Array.from(windows.flatMap((w) => PAIR_FEATURES.map(([from]) => sourceColumns.indexOf(`${from}_${w.name}`))));
+    this.width = this.sourceWidth + this.pairPicks.length;
+    this.row = rowFactory(BehaviourWindows.columns(windows));
   }
 
   static create(windows: WindowSpec[]): BehaviourWindows {
@@ -43,11 +57,28 @@ export class BehaviourWindows {
     return [...windowFeatureColumns([...windows]), ...windows.flatMap((w) => PAIR_FEATURES.map(([, to]) => `${to}_${w.name}`))];
   }
 
-  observe(event: NetworkEvent): WindowFeatures {
-    const flow = flowObservation(event);
-    const source = this.sources.observe(flow);
-    const pair = this.pairs.observe({ srcIp: `${flow.srcIp}>${flow.dstIp}`, tsMs: flow.tsMs, dstIp: flow.dstIp, dstPort: 0, failed: false, bytesIn: 0, bytesOut: 0, small: false });
-    return this.merge(source, pair);
+  /** The flow's features as one object (null for no value); `tsMs` is its event time if already read. */
+  observe(event: NetworkEvent, tsMs?: number): WindowFeatures {
+    const values = new Float64Array(this.width);
+    this.observeInto(event, tsMs ?? eventTimeMs(event), values, 0);
+    return this.row(values);
+  }
+
+  /**
+   * Adds the flow and writes its features into `out` from `at` on, in `columns` order, NaN for no
+   * value: a batch's features fill one row-major matrix, with no object per flow.
+   */
+  observeInto(event: NetworkEvent, tsMs: number, out: Float64Array, at: number): void {
+    const flow = flowObservation(event, tsMs, this.flow);
+    this.sources.observeInto(flow, out, at);
+    const pair = this.pair;
+    pair.srcIp = `${flow.srcIp}>${flow.dstIp}`;
+    pair.tsMs = tsMs;
+    pair.dstIp = flow.dstIp;
+    this.pairs.observeInto(pair, this.pairValues, 0);
+    const picks = this.pairPicks;
+    const to = at + this.sourceWidth;
+    for (let j = 0; j < picks.length; j++) out[to + j] = this.pairValues[picks[j]!]!;
   }
 
   snapshot(): Buffer {
@@ -61,16 +92,4 @@ export class BehaviourWindows {
   get size(): number {
     return this.sources.sources + this.pairs.sources;
   }
-}
-
-/**
- * One object literal per row with every column spelled out, compiled once per column set: adding
- * keys to an existing row object one by one turns it into a slow dictionary object (what the
- * source windows avoid the same way). Names are validated column names (lower-case, digits, _).
- */
-function mergeFactory(sourceColumns: string[], pairColumns: Array<[from: string, to: string]>): (source: WindowFeatures, pair: WindowFeatures) => WindowFeatures {
-  const names = [...sourceColumns, ...pairColumns.flat()];
-  if (!names.every((c) => /^[a-z0-9_]+$/.test(c))) throw new Error(`unexpected column name in ${names.join(', ')}`);
-  const fields = [...sourceColumns.map((c) => `${JSON.stringify(c)}: s[${JSON.stringify(c)}]`), ...pairColumns.map(([from, to]) => `${JSON.stringify(to)}: p[${JSON.stringify(from)}]`)];
-  return new Function('s', 'p', `return { ${fields.join(', ')} };`) as (source: WindowFeatures, pair: WindowFeatures) => WindowFeatures;
 }

@@ -1,7 +1,6 @@
 import { ColumnarTable, ColumnData, ColumnType } from '@flowsentry/storage';
 import { CleanFlow } from './clean-flows';
 import { FLOW_FEATURE_COLUMNS, flowFeaturePipeline, flowFeatureRecords } from './flow-features';
-import { WindowFeatures } from './windows';
 
 /** Where the rows of one SILVER object came from in Kafka (every row carries it, for lineage). */
 export interface SilverSource {
@@ -47,7 +46,8 @@ export function silverSchema(windowColumns: readonly string[]): Array<readonly [
 }
 
 /**
- * Columns of one SILVER object from the de-duplicated flows and their window features (same order).
+ * Columns of one SILVER object from the de-duplicated flows and their window features (a row-major
+ * matrix, one row per flow in the same order, `windowColumns` wide).
  *
  * Numeric columns are typed arrays wherever the Parquet writer reads the same values from them
  * (libs/storage ColumnData): double as Float64Array with NaN for null (written as NULL), int32 as
@@ -57,7 +57,7 @@ export function silverSchema(windowColumns: readonly string[]): Array<readonly [
  * writer was always given, so it writes or refuses them as before. Unboxed columns cost no heap
  * number per cell, and statistics and null counts read them without copies.
  */
-export function silverTable(flows: readonly CleanFlow[], windows: readonly WindowFeatures[], windowColumns: readonly string[], source: SilverSource): ColumnarTable {
+export function silverTable(flows: readonly CleanFlow[], windows: Float64Array, windowColumns: readonly string[], source: SilverSource): ColumnarTable {
   const n = flows.length;
   const columns: ColumnData[] = [];
   for (const [name, type] of EVENT_COLUMNS) {
@@ -67,13 +67,9 @@ export function silverTable(flows: readonly CleanFlow[], windows: readonly Windo
 
   const matrix = flowFeaturePipeline.transform(flowFeatureRecords(flows));
   const width = FLOW_FEATURE_COLUMNS.length;
-  for (let j = 0; j < width; j++) {
-    const values = new Float64Array(n);
-    for (let i = 0, k = j; i < n; i++, k += width) values[i] = matrix.data[k]!;
-    columns.push({ name: FLOW_FEATURE_COLUMNS[j]!, type: 'double', values });
-  }
+  for (let j = 0; j < width; j++) columns.push({ name: FLOW_FEATURE_COLUMNS[j]!, type: 'double', values: strided(matrix.data, width, j, n) });
 
-  for (const name of windowColumns) columns.push({ name, type: 'double', values: windowColumn(windows, n, name) });
+  for (let j = 0; j < windowColumns.length; j++) columns.push({ name: windowColumns[j]!, type: 'double', values: strided(windows, windowColumns.length, j, n) });
 
   columns.push(
     { name: 'source_topic', type: 'utf8', values: new Array<string>(n).fill(source.topic) },
@@ -142,15 +138,10 @@ function eventColumn(flows: readonly CleanFlow[], name: string, type: ColumnType
   return values;
 }
 
-/** A window feature column, NaN for null (a window feature is a number or null). */
-function windowColumn(windows: readonly WindowFeatures[], n: number, name: string): ColumnData['values'] {
+/** Column j of a row-major matrix of n rows, as features arrive (window features with NaN for no value, written as NULL). */
+function strided(matrix: Float32Array | Float64Array, width: number, j: number, n: number): Float64Array {
   const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = windows[i]![name];
-    if (typeof v === 'number') values[i] = v;
-    else if (v === null || v === undefined) values[i] = NaN;
-    else return boxed(n, (j) => windows[j]![name] ?? null);
-  }
+  for (let i = 0, k = j; i < n; i++, k += width) values[i] = matrix[k]!;
   return values;
 }
 

@@ -56,6 +56,8 @@ export class StreamStates {
     const checkpoint = await this.store.checkpointBefore(stream, firstOffset);
     const windows = checkpoint ? BehaviourWindows.restore(this.windows, checkpoint.state) : BehaviourWindows.create(this.windows);
     const replay = await this.store.batchesBetween(stream, checkpoint?.lastOffset, firstOffset);
+    // Replayed flows only advance the windows: their features were written by the batch that owned them.
+    const discarded = new Float64Array(windows.width);
     for (const batch of replay) {
       const written = new Set(batch.keys);
       const done = new Set<number>();
@@ -63,7 +65,7 @@ export class StreamStates {
         const hash = this.keyHash(flow.eventKey);
         if (!written.has(hash) || done.has(hash)) continue;
         done.add(hash);
-        windows.observe(flow.event);
+        windows.observeInto(flow.event, flow.tsMs, discarded, 0);
       }
       await heartbeat();
     }

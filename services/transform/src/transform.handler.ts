@@ -13,7 +13,7 @@ import { StreamStore } from './stream-store';
 import { transformMetrics } from './transform.metrics';
 import { DedupIndex } from './dedup-index';
 import { BehaviourWindows } from './behaviour-windows';
-import { WindowFeatures, WindowSpec, windowSpecs } from './windows';
+import { WindowSpec, windowSpecs } from './windows';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
 
@@ -73,8 +73,9 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     const duplicates = cleaned.flows.length - unique.length;
     phase('dedup');
 
-    const features: WindowFeatures[] = new Array(unique.length);
-    for (let i = 0; i < unique.length; i++) features[i] = state.windows.observe(unique[i]!.event);
+    const width = this.windowColumns.length;
+    const features = new Float64Array(unique.length * width);
+    for (let i = 0; i < unique.length; i++) state.windows.observeInto(unique[i]!.event, unique[i]!.tsMs, features, i * width);
     const minTs = unique.length > 0 ? minTime(unique) : null;
     const maxTs = unique.length > 0 ? maxTime(unique) : null;
     state.dedup.add(keys, maxTs ?? 0);

@@ -1,0 +1,144 @@
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { deterministicId, PipelineEventOf, Topics } from '../../libs/contracts/src';
+import type { StepContext } from '../../libs/runtime/src';
+import { formatRef, ObjectRef, sha256Hex, StoredObject } from '../../libs/storage/src';
+import { ATTACK_NAMES, planScenario, TrafficGenerator } from '../../tools/producer/src';
+import type { BatchRecord, StreamStore } from '../../services/transform/src/stream-store';
+import { TransformHandler } from '../../services/transform/src/transform.handler';
+import { transformMetrics } from '../../services/transform/src/transform.metrics';
+
+/**
+ * The transform handler alone, in this process (not a test): N producer events gzipped into RAW
+ * batches as ingest lands them (5,000 lines) on 1 or more streams (partitions, by sensor), then
+ * TransformHandler.handle on each in offset order, streams concurrently, with in-memory objects
+ * and stream state. No Kafka, MinIO or PostgreSQL: what it
+ * measures is the CPU work the service does per row, next to the floor (gunzip + split +
+ * JSON.parse of the same objects) in the same process. bench/transform/run.sh measures the
+ * service on the real stack; this one is for profiling (run it under node --cpu-prof).
+ * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [streams=1]
+ */
+
+type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
+
+class MemoryObjects {
+  readonly objects = new Map<string, Buffer>();
+  async get(ref: ObjectRef): Promise<Buffer> {
+    const body = this.objects.get(formatRef(ref));
+    if (!body) throw Object.assign(new Error('Not Found'), { code: 'NoSuchKey' });
+    return body;
+  }
+  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
+    this.objects.set(formatRef(ref), bytes);
+    return { ref, sha256: sha256Hex(bytes), size: bytes.length, written: true };
+  }
+}
+
+/** One stream of contiguous batches, processed once in order: the state before a batch is always the one kept in memory. */
+class NoStreams implements StreamStore {
+  async lastBatchBefore(_stream: string, firstOffset: string): Promise<string | undefined> {
+    return firstOffset === '0' ? undefined : String(Number(firstOffset) - 1);
+  }
+  async checkpointBefore() {
+    return undefined;
+  }
+  async batchesBetween(): Promise<BatchRecord[]> {
+    return [];
+  }
+  async keysSince() {
+    return [];
+  }
+  async saveBatch() {}
+  async saveCheckpoint() {}
+  async prune() {}
+}
+
+async function main(): Promise<void> {
+  const events = Number(process.argv[2] ?? 200_000);
+  const batchSize = Number(process.argv[3] ?? 5000);
+  const streams = Number(process.argv[4] ?? 1);
+  const scenario = planScenario(
+    { seed: 'bench', hosts: 40, count: events, rate: 1000, timeScale: 60, startMs: Date.UTC(2026, 10, 1), attacks: [...ATTACK_NAMES], attackShare: 0.1, driftAt: null },
+    Date.UTC(2026, 11, 1),
+  );
+  const objects = new MemoryObjects();
+  const landed: RawLanded[][] = Array.from({ length: streams }, () => []);
+  const pending: string[][] = Array.from({ length: streams }, () => []);
+  const offsets = new Array<number>(streams).fill(0);
+  let batches = 0;
+  // A stream is a network.events partition: the producer keys by sensor, so a sensor's flows stay in one.
+  const flush = (partition: number) => {
+    const lines = pending[partition]!;
+    const body = gzipSync(`${lines.join('\n')}\n`, { level: 3 });
+    const ref: ObjectRef = { layer: 'raw', key: `date=2026-11-01/p${partition}-${landed[partition]!.length}.jsonl.gz` };
+    void objects.put(ref, body);
+    const last = offsets[partition]! - 1;
+    landed[partition]!.push({
+      specversion: '1.0',
+      id: deterministicId('raw.landed', String(partition), String(last)),
+      type: 'flowsentry.raw.landed',
+      source: 'bench',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { datasetId: `raw-${partition}-${last}`, objectKey: formatRef(ref), sha256: sha256Hex(body), bytes: body.length, count: lines.length, rejected: 0, source: { topic: 'network.events', partition, firstOffset: String(last - lines.length + 1), lastOffset: String(last) } },
+    } as unknown as RawLanded);
+    pending[partition] = [];
+    batches++;
+  };
+  for (const event of new TrafficGenerator(scenario)) {
+    const partition = parseInt(sha256Hex(Buffer.from(event.sensor_id)).slice(0, 8), 16) % streams;
+    pending[partition]!.push(JSON.stringify(event));
+    offsets[partition]!++;
+    if (pending[partition]!.length === batchSize) flush(partition);
+  }
+  for (let p = 0; p < streams; p++) if (pending[p]!.length > 0) flush(p);
+
+  const bodies = landed.flat().map((l) => objects.objects.get(l.data.objectKey)!);
+  const floorStart = process.hrtime.bigint();
+  let floorRows = 0;
+  let parsed: unknown;
+  for (const body of bodies) {
+    for (const line of gunzipSync(body).toString('utf8').split('\n')) {
+      if (!line) continue;
+      parsed = JSON.parse(line);
+      floorRows++;
+    }
+  }
+  if (parsed === undefined) throw new Error('no RAW lines');
+  const floorSeconds = Number(process.hrtime.bigint() - floorStart) / 1e9;
+
+  const handler = new TransformHandler({ objects, streams: new NoStreams() }, { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 1_000_000 });
+  const context = { annotate: () => undefined, heartbeat: async () => undefined } as unknown as StepContext;
+  const cpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  let rows = 0;
+  const artifacts: string[] = [];
+  // Streams concurrently, each in offset order: what one instance does with partitions consumed concurrently.
+  await Promise.all(
+    landed.map(async (stream) => {
+      for (const event of stream) {
+        const outcome = await handler.handle(event, context);
+        rows += (outcome.outputs[0]!.data as { rows: number }).rows;
+        for (const artifact of outcome.artifacts ?? []) artifacts.push(`${artifact.ref} ${artifact.sha256}\n`);
+      }
+    }),
+  );
+  const digest = createHash('sha256').update(artifacts.sort().join(''));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
+  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches of ${streams} stream(s)`);
+  console.log(`floor (gunzip + split + JSON.parse)  ${rate(floorRows, floorSeconds)} rows/s`);
+  console.log(`handler                              ${rate(rows, seconds)} rows/s (${(seconds * 1e6 / rows).toFixed(2)} µs/row; CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`);
+  console.log(`ratio to floor                       ${(floorSeconds / floorRows / (seconds / rows)).toFixed(3)}`);
+  const phases = (await transformMetrics.phase.get()).values.filter((v) => v.metricName?.endsWith('_sum'));
+  for (const v of phases) console.log(`  ${String(v.labels.phase).padEnd(12)} ${((v.value * 1e6) / rows).toFixed(2).padStart(8)} µs/row`);
+  console.log(`SILVER digest                        ${digest.digest('hex').slice(0, 16)} (sha256 of every object's key and hash: equal digests, byte-identical SILVER)`);
+  console.log(`peak RSS                             ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
