@@ -1,3 +1,4 @@
+import { AnomalyAlgorithm } from '@flowsentry/ml';
 import { EngineAgreement } from './engine-agreement';
 import { EvaluationReport, flatMetrics, ModelEvaluation, REPORT_FORMAT } from './evaluation-report';
 import { Holdout } from './holdout';
@@ -8,6 +9,7 @@ import { sanityGates } from './sanity-gates';
 /** A model's scores on the held-out rows and what identifies it. */
 export interface ScoredModel extends HoldoutScores {
   version: string;
+  algorithm: AnomalyAlgorithm;
   onnxKey: string;
   sha256: string;
   targetAlertRate: number | null;
@@ -68,7 +70,9 @@ export function judgeChallenger(input: JudgementInput, settings: JudgementSettin
     { agreementTolerance: settings.agreementTolerance, maxAlertRateFactor: settings.maxAlertRateFactor },
   );
   const { policy, decision, reason } = decide(settings.policy, gates, comparison, settings.tolerance);
-  const hist = histograms(scoredChampion ? [input.challenger.anomaly, scoredChampion.anomaly] : [input.challenger.anomaly]);
+  // Scores of different algorithms are on different scales (a forest's in [0, 1], a LOF's up to 1e10): only ranks compare, so no shared bins.
+  const histChampion = scoredChampion?.algorithm === input.challenger.algorithm ? scoredChampion : undefined;
+  const hist = histograms(histChampion ? [input.challenger.anomaly, histChampion.anomaly] : [input.challenger.anomaly]);
 
   return {
     format: REPORT_FORMAT,
@@ -83,10 +87,10 @@ export function judgeChallenger(input: JudgementInput, settings: JudgementSettin
     challenger,
     champion: champion ?? (input.champion !== null && 'unscored' in input.champion ? input.champion : null),
     comparison: { primaryMetric: holdout.labels.labelled ? PRIMARY_METRIC : null, tolerance: settings.tolerance, ...(agreement ? { agreement } : {}) },
-    histogram: { edges: hist.edges, challenger: hist.counts[0]!, ...(scoredChampion ? { champion: hist.counts[1]! } : {}) },
+    histogram: { edges: hist.edges, challenger: hist.counts[0]!, ...(histChampion ? { champion: hist.counts[1]! } : {}) },
     metrics: flatMetrics(challenger, {
       positives: Object.values(holdout.labels.attackTypes).reduce((a, b) => a + b, 0),
-      agreementMaxAbsDiff: input.agreement.maxAbsDiff,
+      agreementMaxAbsDiff: input.agreement.maxAbsDiff ?? undefined,
       spearmanWithChampion: agreement?.spearman,
       topKOverlapWithChampion: agreement?.topKOverlap,
     }),
@@ -101,6 +105,7 @@ function evaluateModel(model: ScoredModel, holdout: JudgementInput['holdout'], s
   const labelled = holdout.labels.labelled && unlabelled.finite ? labelledMetrics(model, holdout.labels, settings) : undefined;
   return {
     version: model.version,
+    algorithm: model.algorithm,
     onnxKey: model.onnxKey,
     sha256: model.sha256,
     threshold: model.threshold,

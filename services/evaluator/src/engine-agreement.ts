@@ -1,12 +1,31 @@
-import { FeatureMatrix, featureMatrix, ForestKernelScorer } from '@flowsentry/ml';
+import { AnomalyAlgorithm, FeatureMatrix, featureMatrix, ForestKernelScorer } from '@flowsentry/ml';
 
 /** What the two engines said about the same rows. */
 export interface EngineAgreement {
   rows: number;
-  /** max |score_samples(onnxruntime) − score_samples(forest kernel)|; Infinity when the kernel could not read the model. */
-  maxAbsDiff: number;
+  /**
+   * max |score_samples(onnxruntime) − score_samples(forest kernel)|; Infinity when the kernel could
+   * not read the model; null when no second engine exists for the algorithm (see notApplicable).
+   */
+  maxAbsDiff: number | null;
   /** Why the comparison could not be made, when it could not. */
   error?: string;
+  /** Why no second engine was compared: stated in the report and the gate, never skipped silently. */
+  notApplicable?: string;
+}
+
+/**
+ * The check for a model only onnxruntime scores here. The forest kernel is an independent reading of
+ * trees; a LOF or SVM graph has no such second engine in the evaluator. Its graph is held to libs/ml's
+ * float64 scorer when the export is built and tested (export-*-onnx.spec.ts), and the monitor scores it
+ * with the same onnxruntime graph the evaluator judged, so what is judged is what serves.
+ */
+export function agreementNotApplicable(algorithm: Exclude<AnomalyAlgorithm, 'isolation-forest'>): EngineAgreement {
+  return {
+    rows: 0,
+    maxAbsDiff: null,
+    notApplicable: `the forest kernel reads isolation forests only; a ${algorithm} model is scored by onnxruntime alone, here and in the monitor, and its graph is checked against libs/ml's float64 scorer by the export's specs`,
+  };
 }
 
 /** Anything that scores a matrix into sklearn's score_samples. */
@@ -37,10 +56,12 @@ export function evenSample(matrix: FeatureMatrix, count: number): FeatureMatrix 
 export async function engineAgreement(
   onnx: ScoreSamplesEngine,
   modelBytes: Uint8Array,
+  algorithm: AnomalyAlgorithm,
   sample: FeatureMatrix,
   timed: (engine: 'onnxruntime' | 'forest-kernel', rows: number, seconds: number) => void,
   createKernel: (bytes: Uint8Array) => Promise<ScoreSamplesEngine & { release(): Promise<void> }> = (bytes) => ForestKernelScorer.create(bytes),
 ): Promise<EngineAgreement> {
+  if (algorithm !== 'isolation-forest') return agreementNotApplicable(algorithm);
   let kernel;
   try {
     kernel = await createKernel(modelBytes);

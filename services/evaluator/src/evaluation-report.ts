@@ -1,3 +1,4 @@
+import { AnomalyAlgorithm } from '@flowsentry/ml';
 import { EngineAgreement } from './engine-agreement';
 import { ChampionAgreement, LabelledMetrics, UnlabelledMetrics } from './holdout-metrics';
 import { Decision, PolicyName } from './promotion-policy';
@@ -8,6 +9,8 @@ export const REPORT_FORMAT = 'flowsentry.evaluation-report/1';
 /** One model scored on the held-out rows. */
 export interface ModelEvaluation {
   version: string;
+  /** Absent in reports written before other algorithms existed: those judged isolation forests. */
+  algorithm?: AnomalyAlgorithm;
   onnxKey: string;
   sha256: string;
   /** Alert threshold on the anomaly score (−score_samples). */

@@ -165,6 +165,47 @@ describe('evaluation step', () => {
     expect(again.record.details).toMatchObject({ adoptedEarlierReport: true });
   });
 
+  it('evaluates a LOF challenger with onnxruntime alone and says in the gate and the report that the kernel check does not apply', async () => {
+    const lof = trainModel(train, { modelName: 'flows', version: '1', recipes: STRONG_FEATURES, alertRate: 0.01, algorithm: 'local-outlier-factor' });
+    const outcome = await handler().handle(publish('flows', '1', lof), context);
+    const report = reportOf('flows', '1');
+    expect(report.agreement).toMatchObject({ rows: 0, maxAbsDiff: null, notApplicable: expect.stringContaining('local-outlier-factor') });
+    expect(report.gates).toContainEqual({ gate: 'engine-agreement', passed: true, detail: expect.stringMatching(/^not applicable: the forest kernel reads isolation forests only/) });
+    expect(report.challenger.algorithm).toBe('local-outlier-factor');
+    expect(report.metrics.rocAuc).toBeGreaterThan(0.95);
+    expect(report.metrics).not.toHaveProperty('agreementMaxAbsDiff');
+    expect(report.decision).toBe('approved');
+    expect(objects.objects.get('eval/flows/1/report.html')!.toString()).toContain('No second engine: the forest kernel reads isolation forests only');
+    expect(outcome.outputs[0]!.data).toMatchObject({ decision: 'approved', promoted: true });
+  });
+
+  it('judges challenger and champion of different algorithms by their holdout ranks: an OC-SVM on weak features loses to a forest champion', async () => {
+    publish('flows', '1', strong, 'champion');
+    registry.championVersion = '1';
+    const svm = trainModel(train, { modelName: 'flows', version: '2', recipes: WEAK_FEATURES, alertRate: 0.01, algorithm: 'one-class-svm' });
+    await handler().handle(publish('flows', '2', svm), context);
+    const report = reportOf('flows', '2');
+    expect(report.challenger.algorithm).toBe('one-class-svm');
+    expect(report.champion).toMatchObject({ version: '1', algorithm: 'isolation-forest' });
+    expect(report.decision).toBe('rejected');
+    expect(report.reason).toMatch(/worse than the champion on labelled held-out rows/);
+    expect(report.comparison.agreement).toMatchObject({ k: 50 });
+    // Their scores share no scale, so the histogram shows the challenger alone.
+    expect(report.histogram.champion).toBeUndefined();
+  });
+
+  it('promotes an OC-SVM over a weaker LOF champion, both scored by onnxruntime on the same rows', async () => {
+    publish('flows', '1', trainModel(train, { modelName: 'flows', version: '1', recipes: WEAK_FEATURES, alertRate: 0.01, algorithm: 'local-outlier-factor' }), 'champion');
+    registry.championVersion = '1';
+    const svm = trainModel(train, { modelName: 'flows', version: '2', recipes: STRONG_FEATURES, alertRate: 0.01, algorithm: 'one-class-svm' });
+    const outcome = await handler().handle(publish('flows', '2', svm), context);
+    const report = reportOf('flows', '2');
+    expect(report.gates.every((g) => g.passed)).toBe(true);
+    expect(report.metrics.rocAuc).toBeGreaterThan(report.championMetrics!.rocAuc! + 0.01);
+    expect(report.decision).toBe('approved');
+    expect(outcome.outputs[0]!.data).toMatchObject({ promoted: true, champion: { version: '1' } });
+  });
+
   it.each([
     ['missing-object', () => modelTrained('flows', '5', 'c'.repeat(64))],
     [

@@ -1,6 +1,6 @@
 import { ModelRegistry, ModelVersion } from '@flowsentry/audit';
 import { deterministicId, PipelineEventOf, PoisonMessageError, Topics } from '@flowsentry/contracts';
-import { FeatureMatrix, FeatureSpec, OnnxScorer } from '@flowsentry/ml';
+import { FeatureMatrix, FeatureSpec, OnnxScorer, onnxSliceRows, scoreInSlices } from '@flowsentry/ml';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
 import { evalReportRef, formatRef, isNotFoundError, modelRefs, ObjectRef, ObjectStore, ParquetError } from '@flowsentry/storage';
 import { ATTR_MODEL_VERSION, injectTraceHeaders, phaseTimer } from '@flowsentry/telemetry';
@@ -183,7 +183,7 @@ export class EvaluationHandler implements PipelineStep<typeof Topics.modelTraine
 
       const matrix = this.matrix(holdout, challenger.metadata.featureSpec, data.onnxKey);
       phase('features');
-      const agreement = await engineAgreement(onnx, challenger.bytes, evenSample(matrix, settings.EVALUATOR_AGREEMENT_SAMPLE), timed);
+      const agreement = await engineAgreement(onnx, challenger.bytes, challenger.metadata.algorithm, evenSample(matrix, settings.EVALUATOR_AGREEMENT_SAMPLE), timed);
       phase('engine-agreement');
       const challengerScores = await this.score(onnx, matrix, timed);
       phase('score');
@@ -196,7 +196,7 @@ export class EvaluationHandler implements PipelineStep<typeof Topics.modelTraine
           modelName: data.modelName,
           holdout,
           agreement,
-          challenger: { version: data.version, onnxKey: data.onnxKey, sha256: data.sha256, threshold: data.threshold, targetAlertRate: challenger.targetAlertRate, anomaly: challengerScores },
+          challenger: { version: data.version, algorithm: challenger.metadata.algorithm, onnxKey: data.onnxKey, sha256: data.sha256, threshold: data.threshold, targetAlertRate: challenger.targetAlertRate, anomaly: challengerScores },
           champion: scoredChampion,
         },
         {
@@ -242,6 +242,7 @@ export class EvaluationHandler implements PipelineStep<typeof Topics.modelTraine
     try {
       return {
         version: version.version,
+        algorithm: model.metadata.algorithm,
         onnxKey: version.onnxRef,
         sha256: version.sha256,
         threshold: version.threshold ?? -model.metadata.offset,
@@ -271,7 +272,8 @@ export class EvaluationHandler implements PipelineStep<typeof Topics.modelTraine
 
   private async score(scorer: OnnxScorer, matrix: FeatureMatrix, timed: (engine: ScoringEngine, rows: number, seconds: number) => void): Promise<Float64Array> {
     const started = process.hrtime.bigint();
-    const { scoreSamples } = await scorer.score(matrix);
+    // A LOF graph's memory grows with batch × stored rows, so it is fed in slices.
+    const { scoreSamples } = await scoreInSlices(scorer, matrix, onnxSliceRows(scorer.metadata));
     timed('onnxruntime', matrix.rows, Number(process.hrtime.bigint() - started) / 1e9);
     return toAnomalyScores(scoreSamples);
   }

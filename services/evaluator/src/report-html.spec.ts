@@ -11,6 +11,7 @@ function reportFor(modelName = 'network-flows') {
   const labels = labelsOf({ rowCount: n, names: ['label'], columns: [label] });
   const scored = (version: string, signal: number): ScoredModel => ({
     version,
+    algorithm: 'isolation-forest',
     onnxKey: `models/${modelName}/${version}/model.onnx`,
     sha256: version.repeat(64).slice(0, 64),
     threshold: 0.62,

@@ -39,7 +39,7 @@ ${report.challenger.curves ? curveChart('Precision-recall curve', 'recall', 'pre
 ${histogramChart(report, champion)}
 </div>
 <h2>Engines</h2>
-<p>onnxruntime and the forest kernel scored the same ${report.agreement.rows} held-out rows; largest |Δ score_samples| = ${num(report.agreement.maxAbsDiff, 3, true)} (tolerance ${num(report.agreement.tolerance, 1, true)}).${report.agreement.error ? ` ${esc(report.agreement.error)}` : ''}</p>
+${engines(report)}
 <p class="foot">Model <code>${esc(report.challenger.onnxKey)}</code>, sha256 <code>${esc(report.challenger.sha256)}</code>. Recall is reported at a false-positive rate of ${num(report.settings.fpr, 4)}; k = ${report.settings.topK}.</p>
 </body>
 </html>
@@ -169,6 +169,17 @@ function figure(title: string, body: string): string {
 function attackList(types: Record<string, number>): string {
   const entries = Object.entries(types);
   return entries.length === 0 ? 'no attack rows' : entries.map(([name, n]) => `${name} ${n}`).join(', ');
+}
+
+/** Which algorithms were judged, and what the second engine said about the challenger's graph (or why there is none). */
+function engines(report: EvaluationReport): string {
+  const a = report.agreement;
+  const champion = isScored(report.champion) ? report.champion : undefined;
+  const algorithms = `<p>Challenger: ${esc(report.challenger.algorithm ?? 'isolation-forest')}${champion ? `; champion: ${esc(champion.algorithm ?? 'isolation-forest')}` : ''}.${
+    champion && (champion.algorithm ?? 'isolation-forest') !== (report.challenger.algorithm ?? 'isolation-forest') ? ' Their scores are on different scales: they are compared by rank only, and the histogram shows the challenger alone.' : ''
+  }</p>`;
+  if (a.notApplicable !== undefined) return `${algorithms}\n<p>No second engine: ${esc(a.notApplicable)}.</p>`;
+  return `${algorithms}\n<p>onnxruntime and the forest kernel scored the same ${a.rows} held-out rows; largest |Δ score_samples| = ${num(a.maxAbsDiff, 3, true)} (tolerance ${num(a.tolerance, 1, true)}).${a.error ? ` ${esc(a.error)}` : ''}</p>`;
 }
 
 function num(v: number | undefined | null, digits: number, exponential = false): string {

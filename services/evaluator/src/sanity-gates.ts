@@ -1,6 +1,6 @@
 /** What the gates look at, measured on the held-out rows. */
 export interface GateEvidence {
-  agreement: { rows: number; maxAbsDiff: number; error?: string };
+  agreement: { rows: number; maxAbsDiff: number | null; error?: string; notApplicable?: string };
   /** Every challenger score is a finite number. */
   finiteScores: boolean;
   /** Alert rate on the held-out rows not labelled as attacks. */
@@ -34,13 +34,16 @@ export interface GateResult {
 export function sanityGates(evidence: GateEvidence, settings: GateSettings): GateResult[] {
   const gates: GateResult[] = [];
   const { agreement } = evidence;
-  gates.push({
-    gate: 'engine-agreement',
-    passed: agreement.error === undefined && agreement.maxAbsDiff <= settings.agreementTolerance,
-    detail:
-      agreement.error ??
-      `onnxruntime and the forest kernel differ by at most ${fmt(agreement.maxAbsDiff)} on ${agreement.rows} held-out rows (tolerance ${fmt(settings.agreementTolerance)})`,
-  });
+  if (agreement.notApplicable !== undefined) {
+    gates.push({ gate: 'engine-agreement', passed: true, detail: `not applicable: ${agreement.notApplicable}` });
+  } else {
+    const maxAbsDiff = agreement.maxAbsDiff ?? Infinity;
+    gates.push({
+      gate: 'engine-agreement',
+      passed: agreement.error === undefined && maxAbsDiff <= settings.agreementTolerance,
+      detail: agreement.error ?? `onnxruntime and the forest kernel differ by at most ${fmt(maxAbsDiff)} on ${agreement.rows} held-out rows (tolerance ${fmt(settings.agreementTolerance)})`,
+    });
+  }
   gates.push({ gate: 'finite-scores', passed: evidence.finiteScores, detail: evidence.finiteScores ? 'every held-out row has a finite score' : 'some held-out rows score NaN or ±Infinity' });
   if (evidence.targetAlertRate === null) {
     gates.push({ gate: 'alert-rate', passed: false, detail: 'model.json names no target alert rate, so the alert budget cannot be checked' });

@@ -1,5 +1,6 @@
-import { exportOnnx, FeaturePipeline, FeatureRecipe, SeededRandom, trainIsolationForest } from '@flowsentry/ml';
+import { AnomalyAlgorithm, FeaturePipeline, FeatureRecipe, SeededRandom } from '@flowsentry/ml';
 import { ColumnarTable, SilverValue } from '@flowsentry/storage';
+import { fitDetector } from '../../../test/support/fitted-detectors';
 
 /**
  * Synthetic SILVER-shaped flows for evaluator tests: three per-flow doubles named like SILVER
@@ -75,12 +76,23 @@ export interface TrainedModel {
   card: Record<string, unknown>;
 }
 
-/** Trains and exports a model the way the trainer does (contamination = the target alert rate). */
-export function trainModel(table: ColumnarTable, options: { modelName: string; version: string; recipes: FeatureRecipe[]; alertRate: number; seed?: number; trees?: number }): TrainedModel {
+/**
+ * Trains and exports a model the way the trainer does: the offset is the alert-rate quantile of the
+ * training rows' score_samples (a forest's contamination; recomputed for LOF and the SVM, which the
+ * trainer fits standardised on a subsample).
+ */
+export function trainModel(
+  table: ColumnarTable,
+  options: { modelName: string; version: string; recipes: FeatureRecipe[]; alertRate: number; seed?: number; trees?: number; algorithm?: AnomalyAlgorithm },
+): TrainedModel {
   const records = recordsOf(table);
   const pipeline = FeaturePipeline.fit(records, options.recipes);
-  const model = trainIsolationForest(pipeline.transform(records), { nEstimators: options.trees ?? 50, maxSamples: 256, contamination: options.alertRate, seed: options.seed ?? 42 });
-  const bytes = Buffer.from(exportOnnx(model, pipeline.spec, { modelName: options.modelName, modelVersion: options.version }));
-  const card = { modelName: options.modelName, version: options.version, params: model.params, seed: options.seed ?? 42, featureSpec: pipeline.spec, alertRate: options.alertRate, threshold: -model.offset };
-  return { bytes, threshold: -model.offset, card };
+  const matrix = pipeline.transform(records);
+  const seed = options.seed ?? 42;
+  const meta = { modelName: options.modelName, modelVersion: options.version };
+  const detector = fitDetector(matrix, options.algorithm ?? 'isolation-forest', { alertRate: options.alertRate, seed, trees: options.trees ?? 50, lofRows: 1_000, svmComponents: 50 });
+  const fitted = { bytes: detector.exportOnnx(pipeline.spec, meta), params: detector.params, offset: detector.offset };
+  const bytes = Buffer.from(fitted.bytes);
+  const card = { modelName: options.modelName, version: options.version, algorithm: options.algorithm ?? 'isolation-forest', params: fitted.params, seed, featureSpec: pipeline.spec, alertRate: options.alertRate, threshold: -fitted.offset };
+  return { bytes, threshold: -fitted.offset, card };
 }

@@ -1,5 +1,5 @@
 import { PoisonMessageError } from '@flowsentry/contracts';
-import { FeatureSpec, readOnnxMetadata } from '@flowsentry/ml';
+import { AnomalyAlgorithm, FeatureSpec, readOnnxMetadata } from '@flowsentry/ml';
 import { ObjectStore, readModelObject, sha256Hex, SilverDatasetRef } from '@flowsentry/storage';
 
 /** A champion as champion.changed and the registry name it. */
@@ -15,6 +15,8 @@ export interface ChampionRef {
 export interface ChampionModel {
   ref: ChampionRef;
   onnx: Buffer;
+  /** From the ONNX metadata: which engine and explainer fit it. */
+  algorithm: AnomalyAlgorithm;
   spec: FeatureSpec;
   /** Model column names in matrix order (the names reasons carry). */
   featureNames: readonly string[];
@@ -59,6 +61,7 @@ export async function loadChampionModel(objects: Pick<ObjectStore, 'get'>, ref: 
   return {
     ref,
     onnx,
+    algorithm: metadata.algorithm,
     spec: metadata.featureSpec,
     featureNames: metadata.featureNames,
     threshold,

@@ -1,17 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { PoisonMessageError } from '@flowsentry/contracts';
-import { AttributionMatrix, ForestKernelScorer, PathAttribution } from '@flowsentry/ml';
 import { StepArtifact } from '@flowsentry/runtime';
 import { ObjectStore } from '@flowsentry/storage';
-import { BatchScorer, ChampionBaseline, championBaseline } from './champion-baseline';
+import { ChampionBaseline, championBaseline } from './champion-baseline';
+import { championEngines, ChampionScorer, FlowExplainer } from './champion-engines';
 import { ChampionModel, ChampionRef, loadChampionModel } from './champion-model';
 import { monitorMetrics } from './monitor.metrics';
 import { TypicalRange, typicalRanges } from './typical-ranges';
 
-export interface FlowExplainer {
-  /** Per-feature share of a row's isolation, summing to 1. */
-  explain(matrix: AttributionMatrix, row: number): Float64Array;
-}
+export type { FlowExplainer } from './champion-engines';
 
 /** A champion ready to judge batches: model, baseline, scorer, explainer. */
 export interface LoadedChampion {
@@ -21,7 +18,7 @@ export interface LoadedChampion {
   baselineArtifacts: StepArtifact[];
   /** Whether this load built the baseline (false: it was already stored). */
   baselineBuilt: boolean;
-  scorer: BatchScorer;
+  scorer: ChampionScorer;
   explainer: FlowExplainer;
   /** p5–p95 of each model feature on the training rows, by feature name. */
   typical: ReadonlyMap<string, TypicalRange>;
@@ -33,9 +30,9 @@ export interface ChampionLoader {
 }
 
 /**
- * Loads champions and keeps the one in use: the scorer (a WebAssembly kernel compiled from the
- * model), the attribution trees and the baseline are built once per champion version, not per
- * batch. One is kept because one is in force; switching releases the previous scorer's threads.
+ * Loads champions and keeps the one in use: the scorer (for a forest a WebAssembly kernel compiled
+ * from the model, else an onnxruntime session; champion-engines.ts), the explainer and the baseline
+ * are built once per champion version, not per batch. One is kept because one is in force; switching releases the previous scorer's threads.
  */
 export class ChampionModels implements ChampionLoader {
   private current?: { key: string; champion: Promise<LoadedChampion> };
@@ -55,17 +52,16 @@ export class ChampionModels implements ChampionLoader {
     champion.catch(() => {
       if (this.current?.key === key) this.current = undefined;
     });
-    void previous?.champion.then((c) => (c.scorer as Partial<ForestKernelScorer>).release?.()).catch(() => undefined);
+    void previous?.champion.then((c) => c.scorer.release()).catch(() => undefined);
     return champion;
   }
 
   private async build(ref: ChampionRef, heartbeat: () => Promise<void>): Promise<LoadedChampion> {
     const model = await loadChampionModel(this.objects, ref);
-    let scorer: ForestKernelScorer;
-    let explainer: PathAttribution;
+    let scorer: ChampionScorer;
+    let explainer: FlowExplainer;
     try {
-      scorer = await ForestKernelScorer.create(model.onnx, { threads: this.options.threads });
-      explainer = PathAttribution.fromOnnx(model.onnx);
+      ({ scorer, explainer } = await championEngines(model.onnx, model.algorithm, this.options.threads));
     } catch (err) {
       throw new PoisonMessageError('corrupt-model', `${ref.onnxKey} cannot be scored or explained: ${(err as Error).message}`, { cause: err });
     }

@@ -1,12 +1,13 @@
 import { EntityManager } from 'typeorm';
 import { ModelAliasChange, ModelVersion } from '@flowsentry/audit';
 import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
-import { exportOnnx, FeaturePipeline, FeatureRecipe, SeededRandom, trainIsolationForest } from '@flowsentry/ml';
+import { AnomalyAlgorithm, FeaturePipeline, FeatureRecipe, SeededRandom } from '@flowsentry/ml';
 import { StepContext } from '@flowsentry/runtime';
 import { ColumnarTable, ColumnData, formatRef, ImmutableObjectConflictError, modelRefs, ObjectRef, sha256Hex, silverRef, SilverValue, StoredObject, writeParquet } from '@flowsentry/storage';
 import { Alert, AlertSink } from '../src/alerts/alert';
 import { ChampionRef } from '../src/champion-model';
 import { MonitorState, MonitorStateMovedError, MonitorStateRow } from '../src/monitor-state';
+import { fitDetector } from '../../../test/support/fitted-detectors';
 
 export const FEATURE_VERSION = 'f1.w1-1m';
 export const T0 = Date.parse('2026-11-20T08:00:00Z');
@@ -167,28 +168,31 @@ export async function putSilver(objects: { put(ref: ObjectRef, bytes: Buffer, co
 }
 
 /**
- * Trains and writes a champion the way the trainer does (contamination = alert rate, seeded
- * forest, model.onnx + model.json with its training datasets), on the given SILVER datasets.
+ * Trains and writes a champion the way the trainer does (offset = the alert-rate quantile of the
+ * training rows' score_samples, seeded, LOF and SVM standardised on a subsample; model.onnx +
+ * model.json with its training datasets), on the given SILVER datasets.
  */
 export async function publishChampion(
   objects: MemoryObjects | { put(ref: ObjectRef, bytes: Buffer, contentType: string): Promise<unknown>; get(ref: ObjectRef): Promise<Buffer> },
   training: Array<{ dataset: SilverObject; table: ColumnarTable }>,
-  options: { modelName: string; version: string; alertRate?: number; trees?: number; excludeLabelled?: boolean },
+  options: { modelName: string; version: string; alertRate?: number; trees?: number; excludeLabelled?: boolean; algorithm?: AnomalyAlgorithm },
 ): Promise<ChampionRef> {
   const records = training
     .flatMap(({ table }) => Array.from({ length: table.rowCount }, (_, i) => Object.fromEntries(table.columns.map((c) => [c.name, c.values[i] as SilverValue]))))
     .filter((r) => !options.excludeLabelled || r.label === 'normal');
   const pipeline = FeaturePipeline.fit(records, RECIPES);
   const alertRate = options.alertRate ?? 0.01;
-  const forest = trainIsolationForest(pipeline.transform(records), { nEstimators: options.trees ?? 50, maxSamples: 256, contamination: alertRate, seed: 42 });
-  const onnx = Buffer.from(exportOnnx(forest, pipeline.spec, { modelName: options.modelName, modelVersion: options.version }));
+  const fitted = fitDetector(pipeline.transform(records), options.algorithm ?? 'isolation-forest', { alertRate, seed: 42, trees: options.trees ?? 50, lofRows: 2_000, svmComponents: 100 });
+  const onnx = Buffer.from(fitted.exportOnnx(pipeline.spec, { modelName: options.modelName, modelVersion: options.version }));
   const refs = modelRefs(options.modelName, options.version);
   const card = {
     format: 'flowsentry.model.json/1',
     modelName: options.modelName,
     version: options.version,
+    algorithm: options.algorithm ?? 'isolation-forest',
     alertRate,
-    threshold: -forest.offset,
+    threshold: -fitted.offset,
+    offset: fitted.offset,
     featuresSchemaVersion: FEATURE_VERSION,
     featureNames: pipeline.featureNames,
     featureSpec: pipeline.spec,

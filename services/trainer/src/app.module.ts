@@ -10,7 +10,7 @@ import { SilverReadyConsumer } from './silver-ready.consumer';
 import { SilverReadyHandler } from './silver-ready.handler';
 import { TopicPartitionStreams } from './source-streams';
 import { RegistryTrainedModels } from './trained-models';
-import { TrainerConfig } from './trainer.config';
+import { TrainerConfig, trainingSettingsOf } from './trainer.config';
 import { TrainerState } from './trainer-state';
 import { PostgresTrainingRequests } from './training-requests';
 import { TrainingTrigger } from './training-trigger';
@@ -30,13 +30,7 @@ export class AppModule {
       windowMs: config.TRAINER_WINDOW_MS,
       holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
     });
-    const forest = {
-      seed: config.TRAINER_SEED,
-      trees: config.TRAINER_TREES,
-      maxSamples: config.TRAINER_MAX_SAMPLES,
-      alertRate: config.TRAINER_ALERT_RATE,
-      excludeLabelled: config.TRAINER_EXCLUDE_LABELLED,
-    };
+    const training = trainingSettingsOf(config);
     const modelName = config.TRAINER_MODEL_NAME;
     return {
       module: AppModule,
@@ -55,7 +49,7 @@ export class AppModule {
         {
           provide: ModelTrainer,
           inject: [ServiceConnections, TRAINER_STATE, LOGGER],
-          useFactory: (c: ServiceConnections, state: TrainerState, log: Logger) => new ModelTrainer({ objects: c.store, models: state.models, log }, { modelName, forest }),
+          useFactory: (c: ServiceConnections, state: TrainerState, log: Logger) => new ModelTrainer({ objects: c.store, models: state.models, log }, { modelName, training }),
         },
         {
           provide: SilverReadyHandler,

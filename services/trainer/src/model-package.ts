@@ -1,19 +1,18 @@
-import { exportOnnx } from '@flowsentry/ml';
 import { formatRef, modelRefs, sha256Hex } from '@flowsentry/storage';
 import { CatalogDataset } from './dataset-catalog';
-import { ForestSettings, TrainedForest } from './model-training';
+import { FittedModel, TrainingSettings } from './model-training';
 import { TrainingTriggerName } from './training-trigger';
 
 export const MODEL_CARD_FORMAT = 'flowsentry.model.json/1';
 
-/** Everything about a model that is not the forest itself: who it is and what it came from. */
+/** Everything about a model that is not the fitted detector itself: who it is and what it came from. */
 export interface ModelIdentity {
   modelName: string;
   version: string;
   featureVersion: string;
   training: readonly CatalogDataset[];
   holdout: readonly CatalogDataset[];
-  settings: ForestSettings;
+  settings: TrainingSettings;
   /** The event time the decision was taken at (the data's end), never a clock: the same data names the same instant. */
   trainedAt: string;
   /** What decided it, and at which dataset (TrainingPlan.decidedAt). */
@@ -29,23 +28,24 @@ export interface ModelPackage {
 }
 
 /**
- * model.onnx and model.json of a trained forest. Neither holds a wall-clock time or a duration
+ * model.onnx and model.json of a trained model, whatever its algorithm. Neither holds a wall-clock time or a duration
  * (measured durations go to model.trained's trainMetrics and the registry's metrics only), so the
  * same datasets, seed, settings and version (and for model.json the same triggering event) give
  * byte-identical objects: what write-once storage and a retrain's reproducibility both rely on.
  */
-export function packageModel(trained: TrainedForest, id: ModelIdentity): ModelPackage {
+export function packageModel(trained: FittedModel, id: ModelIdentity): ModelPackage {
   const refs = modelRefs(id.modelName, id.version);
   const datasets = (list: readonly CatalogDataset[]) => list.map((d) => ({ key: d.silverKey, sha256: d.sha256, rows: d.rows }));
   const onnx = Buffer.from(
-    exportOnnx(trained.forest, trained.spec, {
+    trained.detector.exportOnnx(trained.spec, {
       modelName: id.modelName,
       modelVersion: id.version,
       lineage: { featuresSchemaVersion: id.featureVersion, excludeLabelled: id.settings.excludeLabelled, trainingDatasets: datasets(id.training), holdoutDatasets: datasets(id.holdout) },
     }),
   );
   const onnxSha256 = sha256Hex(onnx);
-  const threshold = -trained.forest.offset;
+  const { detector } = trained;
+  const threshold = -detector.offset;
   const span = (list: readonly CatalogDataset[]) => ({
     from: new Date(Math.min(...list.map((d) => d.minEventTime))).toISOString(),
     to: new Date(Math.max(...list.map((d) => d.maxEventTime))).toISOString(),
@@ -54,14 +54,14 @@ export function packageModel(trained: TrainedForest, id: ModelIdentity): ModelPa
     format: MODEL_CARD_FORMAT,
     modelName: id.modelName,
     version: id.version,
-    algorithm: 'isolation-forest',
+    algorithm: detector.algorithm,
     onnx: { key: formatRef(refs.onnx), sha256: onnxSha256 },
-    params: trained.forest.params,
+    params: detector.params,
     seed: id.settings.seed,
     alertRate: id.settings.alertRate,
     // A flow alerts when its anomaly score −score_samples exceeds this (ONNX decision_function < 0).
     threshold,
-    offset: trained.forest.offset,
+    offset: detector.offset,
     featuresSchemaVersion: id.featureVersion,
     featureNames: trained.featureNames,
     featureSpec: trained.spec,

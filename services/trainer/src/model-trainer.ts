@@ -7,7 +7,7 @@ import { ATTR_MODEL_VERSION, Logger } from '@flowsentry/telemetry';
 import { CatalogDataset } from './dataset-catalog';
 import { packageModel } from './model-package';
 import { publishModel } from './model-publisher';
-import { ForestSettings, trainForest } from './model-training';
+import { trainModel, TrainingSettings } from './model-training';
 import { TrainedModels } from './trained-models';
 import { TrainingPlan } from './training-trigger';
 import { rowsOf } from './training-window';
@@ -26,7 +26,7 @@ export interface TrainedModel {
 
 export interface ModelTrainerSettings {
   modelName: string;
-  forest: ForestSettings;
+  training: TrainingSettings;
 }
 
 /**
@@ -57,14 +57,14 @@ export class ModelTrainer {
   }
 
   private async build(plan: TrainingPlan, featureVersion: string, context: StepContext): Promise<TrainedModel> {
-    const { modelName, forest: forestSettings } = this.settings;
+    const { modelName, training: trainingSettings } = this.settings;
     const { training, holdout } = plan.window;
     const started = performance.now();
     this.deps.log.info({ model: modelName, trigger: plan.trigger, datasets: training.length, rows: rowsOf(training), holdout_datasets: holdout.length }, 'training started');
     // Fan-in: the model's span continues the triggering event's trace and links the runs of every dataset it learnt from.
     context.link([...training, ...holdout].map((d) => d.traceParent));
 
-    const trained = await trainForest(this.deps.objects, training.map(refOf), featureVersion, forestSettings, context.heartbeat);
+    const trained = await trainModel(this.deps.objects, training.map(refOf), featureVersion, trainingSettings, context.heartbeat);
     const firstVersion = await this.deps.models.nextVersion(modelName);
     const published = await publishModel(this.deps.objects, modelName, firstVersion, (version) =>
       packageModel(trained, {
@@ -73,7 +73,7 @@ export class ModelTrainer {
         featureVersion,
         training,
         holdout,
-        settings: forestSettings,
+        settings: trainingSettings,
         // Event time, like the decision: the bytes must not depend on which event arrived last.
         trainedAt: new Date(plan.until).toISOString(),
         trigger: { type: plan.trigger, datasetId: plan.decidedAt, ...(plan.regime ? { regimeSince: plan.regime.since } : {}) },
@@ -102,9 +102,9 @@ export class ModelTrainer {
     trainerMetrics.trainingSeconds.observe({ trigger: plan.trigger }, seconds);
     trainerMetrics.trainingRows.set(trained.rows);
     trainerMetrics.modelsTrained.inc({ trigger: plan.trigger });
-    this.deps.log.info({ model: modelName, version, trigger: plan.trigger, rows: trained.rows, seconds: round(seconds), threshold: pkg.threshold }, 'model trained');
+    this.deps.log.info({ model: modelName, version, algorithm: trained.detector.algorithm, trigger: plan.trigger, rows: trained.rows, seconds: round(seconds), threshold: pkg.threshold }, 'model trained');
 
-    const params = { ...trained.forest.params } as Record<string, string | number | boolean | null>;
+    const params = { ...trained.detector.params };
     const trainingRefs = training.map(refOf);
     return {
       version,
@@ -125,7 +125,7 @@ export class ModelTrainer {
           featuresSchemaVersion: featureVersion,
           threshold: pkg.threshold,
           params,
-          seed: forestSettings.seed,
+          seed: trainingSettings.seed,
           trainMetrics: metrics,
           trigger: plan.trigger,
         },
@@ -135,7 +135,7 @@ export class ModelTrainer {
         { ref: metadataRef, layer: 'models', sha256: published.card.sha256, sizeBytes: published.card.size, contentType: 'application/json' },
       ],
       lineage: [...training.map((d) => ({ parentRef: d.silverKey, childRef: onnxRef, relation: 'trained-on' })), { parentRef: onnxRef, childRef: metadataRef, relation: 'described' }],
-      details: { modelName, version, trigger: plan.trigger, featureVersion, trainingRows: trained.rows, excludedRows: trained.excluded, holdoutRows: rowsOf(holdout), trainingSeconds: round(seconds), skippedVersions: published.skipped },
+      details: { modelName, version, algorithm: trained.detector.algorithm, trigger: plan.trigger, featureVersion, trainingRows: trained.rows, excludedRows: trained.excluded, holdoutRows: rowsOf(holdout), trainingSeconds: round(seconds), skippedVersions: published.skipped },
       register: (em) =>
         this.deps.models.register(em, {
           modelName,

@@ -1,15 +1,19 @@
-import { FeaturePipeline, ForestKernelScorer, readOnnxMetadata } from '@flowsentry/ml';
+/**
+ * @jest-environment ./libs/ml/fixtures/onnxruntime-environment.js
+ */
+import { FeaturePipeline, ForestKernelScorer, OnnxScorer, onnxSliceRows, readOnnxMetadata, scoreInSlices } from '@flowsentry/ml';
 import { readSilverRows, SilverReadError } from '@flowsentry/storage';
 import { FEATURE_VERSION, silverDataset } from '../test/silver-fixtures';
 import { MemoryObjects } from '../test/trainer-fakes';
 import { CatalogDataset } from './dataset-catalog';
 import { modelColumns } from './model-features';
 import { ModelIdentity, packageModel } from './model-package';
-import { fitSample, ForestSettings, trainForest } from './model-training';
+import { AlgorithmSettings } from './anomaly-detector';
+import { fitSample, trainModel, TrainingSettings } from './model-training';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-02T08:00:00Z');
-const settings: ForestSettings = { seed: 42, trees: 50, maxSamples: 256, alertRate: 0.01, excludeLabelled: false };
+const settings: TrainingSettings = { algorithm: { name: 'isolation-forest', trees: 50, maxSamples: 256 }, seed: 42, alertRate: 0.01, excludeLabelled: false };
 
 async function history(objects: MemoryObjects, count: number, rows = 1500, attackEvery = 0): Promise<CatalogDataset[]> {
   const out: CatalogDataset[] = [];
@@ -45,11 +49,11 @@ describe('training a model from SILVER', () => {
 
   it('gives byte-identical model.onnx and model.json for the same datasets, seed and version', async () => {
     const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
-    const first = packageModel(await trainForest(objects, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
+    const first = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
     // Another process, other object store, the same bytes: nothing of the first run is reused.
     const elsewhere = new MemoryObjects();
     for (const [key, bytes] of objects.objects) elsewhere.objects.set(key, Buffer.from(bytes));
-    const second = packageModel(await trainForest(elsewhere, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
+    const second = packageModel(await trainModel(elsewhere, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
     expect(second.onnx.equals(first.onnx)).toBe(true);
     expect(second.card.equals(first.card)).toBe(true);
     expect(second.onnxSha256).toBe(first.onnxSha256);
@@ -57,10 +61,10 @@ describe('training a model from SILVER', () => {
 
   it('draws another forest for another seed, and names its version inside the bytes', async () => {
     const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
-    const trained = await trainForest(objects, refs(training), FEATURE_VERSION, settings);
+    const trained = await trainModel(objects, refs(training), FEATURE_VERSION, settings);
     const v1 = packageModel(trained, identity(training, holdout));
     const v2 = packageModel(trained, identity(training, holdout, { version: '2' }));
-    const reseeded = packageModel(await trainForest(objects, refs(training), FEATURE_VERSION, { ...settings, seed: 7 }), identity(training, holdout));
+    const reseeded = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, { ...settings, seed: 7 }), identity(training, holdout));
     expect(v2.onnx.equals(v1.onnx)).toBe(false);
     expect(readOnnxMetadata(v2.onnx).modelVersion).toBe('2');
     expect(reseeded.onnx.equals(v1.onnx)).toBe(false);
@@ -68,7 +72,7 @@ describe('training a model from SILVER', () => {
 
   it('writes no clock into model.json: trainedAt is the decision\'s event time, and no duration appears', async () => {
     const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
-    const pkg = packageModel(await trainForest(objects, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
+    const pkg = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, settings), identity(training, holdout));
     const card = JSON.parse(pkg.card.toString());
     expect(card).toMatchObject({
       modelName: 'network-flows',
@@ -94,7 +98,7 @@ describe('training a model from SILVER', () => {
 
   it('puts the threshold where the alert rate says: that share of training rows scores above it', async () => {
     const training = datasets.slice(0, 3);
-    const trained = await trainForest(objects, refs(training), FEATURE_VERSION, settings);
+    const trained = await trainModel(objects, refs(training), FEATURE_VERSION, settings);
     const pkg = packageModel(trained, identity(training, datasets.slice(3)));
     const rows = await readSilverRows(objects, refs(training), modelColumns(FEATURE_VERSION));
     const records = Array.from({ length: rows.rowCount }, (_, i) => Object.fromEntries(rows.names.map((n, c) => [n, rows.columns[c]![i]])));
@@ -111,15 +115,80 @@ describe('training a model from SILVER', () => {
 
   it('leaves labelled attack rows out only when asked', async () => {
     const training = datasets.slice(0, 3);
-    expect((await trainForest(objects, refs(training), FEATURE_VERSION, settings)).excluded).toBe(0);
-    const excluding = await trainForest(objects, refs(training), FEATURE_VERSION, { ...settings, excludeLabelled: true });
+    expect((await trainModel(objects, refs(training), FEATURE_VERSION, settings)).excluded).toBe(0);
+    const excluding = await trainModel(objects, refs(training), FEATURE_VERSION, { ...settings, excludeLabelled: true });
     expect(excluding.excluded).toBe(3 * 30);
     expect(excluding.rows).toBe(4500 - 90);
   });
 
   it('refuses SILVER whose bytes are not the ones the dataset names', async () => {
     const [first] = datasets;
-    await expect(trainForest(objects, [{ key: first!.silverKey, sha256: 'f'.repeat(64) }], FEATURE_VERSION, settings)).rejects.toThrow(SilverReadError);
+    await expect(trainModel(objects, [{ key: first!.silverKey, sha256: 'f'.repeat(64) }], FEATURE_VERSION, settings)).rejects.toThrow(SilverReadError);
+  });
+});
+
+const OTHER_ALGORITHMS: Array<[string, Exclude<AlgorithmSettings, { name: 'isolation-forest' }>]> = [
+  ['local-outlier-factor', { name: 'local-outlier-factor', neighbors: 20, maxRows: 1_000 }],
+  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'nystroem', maxRows: 2_000, components: 50 }],
+  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'exact', maxRows: 800, components: 50 }],
+];
+
+describe.each(OTHER_ALGORITHMS)('training a %s from SILVER', (algorithm, options) => {
+  const over: TrainingSettings = { ...settings, algorithm: options };
+  let objects: MemoryObjects;
+  let datasets: CatalogDataset[];
+  beforeAll(async () => {
+    objects = new MemoryObjects();
+    datasets = await history(objects, 4, 1500, 50);
+  });
+
+  it(`gives byte-identical model.onnx and model.json for the same datasets, seed and settings (${JSON.stringify(options)})`, async () => {
+    const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
+    const first = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, over), identity(training, holdout, { settings: over }));
+    const second = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, over), identity(training, holdout, { settings: over }));
+    expect(second.onnx.equals(first.onnx)).toBe(true);
+    expect(second.card.equals(first.card)).toBe(true);
+    // The seed draws the kept rows (and the landmarks): another seed, another model.
+    const reseeded = packageModel(await trainModel(objects, refs(training), FEATURE_VERSION, { ...over, seed: 7 }), identity(training, holdout, { settings: over }));
+    expect(reseeded.onnx.equals(first.onnx)).toBe(false);
+  });
+
+  it('names the algorithm, its resolved params and the kept rows in model.json and the ONNX metadata', async () => {
+    const [training, holdout] = [datasets.slice(0, 3), datasets.slice(3)];
+    const trained = await trainModel(objects, refs(training), FEATURE_VERSION, over);
+    const pkg = packageModel(trained, identity(training, holdout, { settings: over }));
+    const card = JSON.parse(pkg.card.toString());
+    expect(card.algorithm).toBe(algorithm);
+    expect(card.threshold).toBe(-card.offset);
+    expect(card.threshold).toBe(pkg.threshold);
+    expect(card.training.rows).toBe(4500);
+    expect(card.params).toMatchObject({ scaling: 'standard', seed: 42, maxSamples: options.maxRows });
+    if (options.name === 'local-outlier-factor') expect(card.params).toMatchObject({ nNeighbors: 20 });
+    if (options.name === 'one-class-svm') expect(card.params).toMatchObject({ nu: 0.1, approximation: options.solver, nComponents: options.solver === 'nystroem' ? 50 : null });
+    const metadata = readOnnxMetadata(pkg.onnx);
+    expect(metadata.algorithm).toBe(algorithm);
+    expect(metadata.offset).toBe(card.offset);
+    expect(metadata.params).toEqual(card.params);
+  });
+
+  it('puts the threshold where the alert rate says: that share of all training rows, not only the kept ones, alerts in onnxruntime', async () => {
+    const training = datasets.slice(0, 3);
+    const trained = await trainModel(objects, refs(training), FEATURE_VERSION, over);
+    const pkg = packageModel(trained, identity(training, datasets.slice(3), { settings: over }));
+    const rows = await readSilverRows(objects, refs(training), modelColumns(FEATURE_VERSION));
+    const records = Array.from({ length: rows.rowCount }, (_, i) => Object.fromEntries(rows.names.map((n, c) => [n, rows.columns[c]![i]])));
+    const scorer = await OnnxScorer.create(pkg.onnx);
+    try {
+      const matrix = FeaturePipeline.fromSpec(trained.spec).transform(records);
+      const { scoreSamples } = await scoreInSlices(scorer, matrix, onnxSliceRows(scorer.metadata));
+      const alerts = Array.from(scoreSamples).filter((s) => -s > pkg.threshold).length;
+      expect(alerts / rows.rowCount).toBeCloseTo(settings.alertRate, 2);
+      const decisions = await scorer.score(matrix);
+      expect(Array.from(decisions.labels).filter((l) => l === -1).length).toBe(Array.from(decisions.decision).filter((d) => d < 0).length);
+      expect(Math.abs(Array.from(decisions.labels).filter((l) => l === -1).length - alerts)).toBeLessThanOrEqual(1);
+    } finally {
+      await scorer.release();
+    }
   });
 });
 

@@ -1,23 +1,23 @@
 import { FlowsentryError } from '@flowsentry/contracts';
-import { FeatureMatrix, featureMatrix, FeaturePipeline, FeatureSpec, FlowRecord, IsolationForestModel, trainIsolationForest } from '@flowsentry/ml';
+import { FeatureMatrix, featureMatrix, FeaturePipeline, FeatureSpec, FlowRecord } from '@flowsentry/ml';
 import { ObjectRef, SilverDatasetRef } from '@flowsentry/storage';
+import { AlgorithmSettings, AnomalyDetector, fitDetector } from './anomaly-detector';
 import { modelColumns, modelRecipes } from './model-features';
 import { readTrainingRows } from './silver-training-rows';
 
-export interface ForestSettings {
+export interface TrainingSettings {
+  algorithm: AlgorithmSettings;
   seed: number;
-  trees: number;
-  maxSamples: number;
-  /** The forest's contamination: its offset becomes the alert threshold at this share of training rows. */
+  /** Share of training rows above the threshold: the offset is this quantile of their score_samples, whatever the algorithm. */
   alertRate: number;
   excludeLabelled: boolean;
 }
 
-export interface TrainedForest {
-  forest: IsolationForestModel;
+export interface FittedModel {
+  detector: AnomalyDetector;
   spec: FeatureSpec;
   featureNames: string[];
-  /** Rows the forest was fitted on. */
+  /** Rows of the window the model was trained on (a LOF or SVM keeps a seeded subsample of them; its threshold counts them all). */
   rows: number;
   /** Rows left out as labelled attacks. */
   excluded: number;
@@ -26,30 +26,30 @@ export interface TrainedForest {
 /** Nothing to fit once labelled rows are left out: retrying reads the same rows. */
 export class TooFewRowsError extends FlowsentryError {
   constructor(rows: number) {
-    super('too-few-training-rows', `${rows} training row(s) remain; an isolation forest needs at least 2`, false);
+    super('too-few-training-rows', `${rows} training row(s) remain; a model needs at least 2`, false);
   }
 }
 
 /**
  * The model of one set of training datasets: read the model's SILVER columns (verified by hash),
- * fit the feature recipes, grow the seeded forest. A pure function of the datasets' bytes, their
+ * fit the feature recipes, fit the configured detector. A pure function of the datasets' bytes, their
  * order, the SILVER feature version and the settings: no clock, no randomness but the seed, so
- * the same inputs give the same forest, and exportOnnx makes the same bytes of it.
+ * the same inputs give the same model, and its export makes the same bytes of it.
  */
-export async function trainForest(
+export async function trainModel(
   objects: { get(ref: ObjectRef): Promise<Buffer> },
   training: readonly SilverDatasetRef[],
   featureVersion: string,
-  settings: ForestSettings,
+  settings: TrainingSettings,
   heartbeat?: () => Promise<void>,
-): Promise<TrainedForest> {
+): Promise<FittedModel> {
   const { records, excluded } = await readTrainingRows(objects, training, modelColumns(featureVersion), settings.excludeLabelled, heartbeat);
   if (records.length < 2) throw new TooFewRowsError(records.length);
   const pipeline = FeaturePipeline.fit(fitSample(records), modelRecipes(featureVersion));
   await heartbeat?.();
   const matrix = await transformInChunks(pipeline, records, heartbeat);
-  const forest = trainIsolationForest(matrix, { nEstimators: settings.trees, maxSamples: settings.maxSamples, contamination: settings.alertRate, seed: settings.seed });
-  return { forest, spec: pipeline.spec, featureNames: [...pipeline.featureNames], rows: records.length, excluded };
+  const detector = await fitDetector(matrix, pipeline.spec, settings.algorithm, settings, heartbeat);
+  return { detector, spec: pipeline.spec, featureNames: [...pipeline.featureNames], rows: records.length, excluded };
 }
 
 /**
@@ -75,7 +75,7 @@ const TRANSFORM_CHUNK_ROWS = 100_000;
  * pipeline.transform, a chunk at a time with a heartbeat between chunks. Fitting and growing the
  * forest are single synchronous calls (libs/ml); at a million rows the longer, growing the forest
  * and scoring every training row for its threshold, blocks for ~11 s, inside the consumer's 30 s
- * session timeout.
+ * session timeout. LOF and SVM fits are bounded by their kept rows (anomaly-detector.ts).
  */
 async function transformInChunks(pipeline: FeaturePipeline, records: readonly FlowRecord[], heartbeat?: () => Promise<void>): Promise<FeatureMatrix> {
   const out = new Float32Array(records.length * pipeline.width);

@@ -32,6 +32,6 @@ export function trainerSteps(silver: MemoryObjects, settings: Partial<TriggerSet
   const objects = silver.clone();
   const state = memoryState();
   const trigger = new TrainingTrigger({ ...triggerSettings, ...settings });
-  const trainer = new ModelTrainer({ objects, models: state.models, log: silentLog }, { modelName: MODEL, forest: { seed: 42, trees: 20, maxSamples: 128, alertRate: 0.01, excludeLabelled: false } });
+  const trainer = new ModelTrainer({ objects, models: state.models, log: silentLog }, { modelName: MODEL, training: { algorithm: { name: 'isolation-forest', trees: 20, maxSamples: 128 }, seed: 42, alertRate: 0.01, excludeLabelled: false } });
   return { objects, state, silverReady: new SilverReadyHandler(state, trigger, trainer, MODEL), driftDetected: new DriftDetectedHandler(state, trigger, trainer, MODEL) };
 }

@@ -9,7 +9,7 @@ import { RunningService, startService } from '../../../test/support/service-proc
 import { metricValue } from '../../../test/support/tools';
 import { CatalogDataset } from '../src/dataset-catalog';
 import { packageModel } from '../src/model-package';
-import { trainForest } from '../src/model-training';
+import { trainModel } from '../src/model-training';
 import { FEATURE_VERSION, silverTable, SilverSpec } from './silver-fixtures';
 import { driftEvent, silverReadyEvent } from './trainer-fakes';
 
@@ -158,8 +158,13 @@ describe('trainer on the real stack (its own OS process)', () => {
     const byKey = new Map(before.map((d) => [d.silverKey, d]));
     const training: CatalogDataset[] = recorded.training.datasets.map((d: { key: string }) => byKey.get(d.key)!);
     const holdout: CatalogDataset[] = recorded.holdout.datasets.map((d: { key: string }) => byKey.get(d.key)!);
-    const settings = { seed: recorded.seed, trees: recorded.params.nEstimators, maxSamples: recorded.params.maxSamples, alertRate: recorded.alertRate, excludeLabelled: recorded.training.excludeLabelled };
-    const forest = await trainForest(fx.store, training.map((d) => ({ key: d.silverKey, sha256: d.sha256 })), FEATURE_VERSION, settings);
+    const settings = {
+      algorithm: { name: 'isolation-forest' as const, trees: recorded.params.nEstimators, maxSamples: recorded.params.maxSamples },
+      seed: recorded.seed,
+      alertRate: recorded.alertRate,
+      excludeLabelled: recorded.training.excludeLabelled,
+    };
+    const forest = await trainModel(fx.store, training.map((d) => ({ key: d.silverKey, sha256: d.sha256 })), FEATURE_VERSION, settings);
     const again = packageModel(forest, { modelName: model, version: '1', featureVersion: FEATURE_VERSION, training, holdout, settings, trainedAt: recorded.trainedAt, trigger: recorded.trigger });
     expect(again.onnx.equals(onnx)).toBe(true);
     expect(again.card.equals(card)).toBe(true);

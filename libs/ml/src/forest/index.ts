@@ -1,4 +1,5 @@
 export { trainIsolationForest, DEFAULT_SEED } from './train-isolation-forest';
+export { percentile } from './training-offset';
 export type { IsolationForestOptions } from './train-isolation-forest';
 export type { IsolationForestModel, IsolationForestParams, ForestNodes } from './isolation-forest-model';
 export { averagePathLength } from './average-path-length';

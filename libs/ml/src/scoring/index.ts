@@ -9,3 +9,4 @@ export { referenceScore } from './reference-score';
 export type { ForestScores } from './forest-scores';
 export { INLIER, OUTLIER } from './forest-scores';
 export type { AnomalyScores } from './anomaly-scores';
+export { onnxSliceRows, scoreInSlices } from './sliced-scoring';
