@@ -76,23 +76,33 @@ export function nystroemFeatures(map: NystroemMap, rows: Float64Array, cols: num
   const m = map.count;
   const colWidth = paddedWidth(cols);
   const mWidth = paddedWidth(m);
-  const kernel = DotRowsKernel.create(n * colWidth, m * colWidth, m * mWidth, mWidth, m, n * m);
+  const kernel = DotRowsKernel.create(n * colWidth, m * colWidth, m * mWidth, FEATURE_BATCH * mWidth, FEATURE_BATCH * m, n * m);
   const padded = kernel.allocPadded(rows, cols);
   const landmarks = kernel.allocPadded(map.landmarks, cols);
   const inverse = kernel.alloc(m * mWidth);
   inverse.set(lowerInverse(map.factor, m, mWidth));
-  const k = kernel.alloc(mWidth);
-  const dots = kernel.alloc(m);
+  const k = kernel.alloc(FEATURE_BATCH * mWidth);
+  const dots = kernel.alloc(FEATURE_BATCH * m);
   const out = kernel.alloc(n * m);
   const rowNorms = squaredNorms(rows, cols);
   const landmarkNorms = squaredNorms(map.landmarks, cols);
-  for (let r = 0; r < n; r++) {
-    kernel.dotRows(padded, r, landmarks, 0, m, colWidth, dots);
-    for (let a = 0; a < m; a++) k[a] = Math.exp(-gamma * Math.max(0, rowNorms[r] + landmarkNorms[a] - 2 * dots[a]));
-    kernel.dotRows(k, 0, inverse, 0, m, mWidth, out, r * m, true);
+  for (let from = 0; from < n; from += FEATURE_BATCH) {
+    const batch = Math.min(FEATURE_BATCH, n - from);
+    kernel.dotRowsBatch(padded, from, batch, landmarks, 0, m, colWidth, dots);
+    for (let i = 0; i < batch; i++) {
+      const norm = rowNorms[from + i];
+      for (let a = 0; a < m; a++) k[i * mWidth + a] = Math.exp(-gamma * Math.max(0, norm + landmarkNorms[a] - 2 * dots[i * m + a]));
+    }
+    kernel.dotRowsBatch(k, 0, batch, inverse, 0, m, mWidth, out, from * m, true);
   }
   return out;
 }
+
+/**
+ * Rows mapped per kernel call: their k(x, L) (1.6 KB each at m = 200) and a block of R⁻¹ stay in L1 while
+ * the block passes them all, and R⁻¹ itself (m²/2 float64, 160 KB) is read from L2 once per batch.
+ */
+const FEATURE_BATCH = 16;
 
 /** R⁻¹ of a lower-triangular m×m R (row-major), lower-triangular too, in rows `width` wide. */
 function lowerInverse(R: Float64Array, m: number, width: number): Float64Array {

@@ -99,3 +99,76 @@ describe('DotRowsKernel.screenRows', () => {
     expect(Array.from(out.subarray(0, found))).toEqual([...passed].sort((a, b) => a - b));
   });
 });
+
+describe('DotRowsKernel.dotRowsBatch', () => {
+  it('gives hand-checkable products, the last block of b short (7 rows of b, blocks of 3)', () => {
+    const cols = 5;
+    const kernel = DotRowsKernel.create(2 * 8, 7 * 8, 2 * 7);
+    const a = kernel.allocPadded([1, 2, 3, 4, 5, 1, -1, 1, -1, 1], cols);
+    // b_j = e_j for j < 5, then all ones, then (1, 10, 100, 1000, 10000).
+    const b = kernel.allocPadded([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 10, 100, 1000, 10_000], cols);
+    const out = kernel.alloc(2 * 7);
+    kernel.dotRowsBatch(a, 0, 2, b, 0, 7, 8, out);
+    expect(Array.from(out)).toEqual([1, 2, 3, 4, 5, 15, 54_321, 1, -1, 1, -1, 1, 1, 9_091]);
+  });
+
+  it.each([1, 3, 5, 17, 39, 70])('equals dotRows bit for bit on %i columns, for every count and in triangular mode', (cols) => {
+    const width = paddedWidth(cols);
+    const aRows = 6;
+    const bRows = 13;
+    const kernel = DotRowsKernel.create(aRows * width, bRows * width, aRows * bRows, bRows);
+    const a = kernel.allocPadded(values(aRows * cols, 7 + cols), cols);
+    const b = kernel.allocPadded(values(bRows * cols, 8 + cols), cols);
+    // Zeros above the diagonal, as triangular mode presumes of the rows from bRow = 0.
+    for (let j = 0; j < bRows; j++) for (let c = j + 1; c < cols; c++) b[j * width + c] = 0;
+    const batch = kernel.alloc(aRows * bRows);
+    const single = kernel.alloc(bRows);
+    for (const triangular of [false, true]) {
+      for (const count of [1, 2, 3, 4, 5, 7, 12, 13]) {
+        const bRow = triangular ? 0 : bRows - count;
+        kernel.dotRowsBatch(a, 1, aRows - 1, b, bRow, count, width, batch, 0, triangular);
+        for (let i = 0; i < aRows - 1; i++) {
+          kernel.dotRows(a, 1 + i, b, bRow, count, width, single, 0, triangular);
+          expect(Array.from(batch.subarray(i * count, (i + 1) * count))).toEqual(Array.from(single.subarray(0, count)));
+        }
+      }
+    }
+  });
+
+  it('writes only its rows × count outputs from outAt', () => {
+    const kernel = DotRowsKernel.create(3 * 4, 5 * 4, 20);
+    const a = kernel.allocPadded(values(9, 1), 3);
+    const b = kernel.allocPadded(values(15, 2), 3);
+    const out = kernel.alloc(20).fill(-7);
+    kernel.dotRowsBatch(a, 1, 2, b, 0, 5, 4, out, 4);
+    expect([...out.subarray(0, 4), ...out.subarray(14)]).toEqual(Array<number>(10).fill(-7));
+    expect(out.subarray(4, 14).every((value) => value !== -7)).toBe(true);
+  });
+
+  it('reads no row of b past count, even when b ends where the memory does', () => {
+    // 32 bytes of a, 32 of out, the kernel's own 32-byte slot and b fill exactly one 64 KiB page.
+    const bLength = (65_536 - 3 * 32) / 8;
+    const kernel = DotRowsKernel.create(4, 4, bLength);
+    const a = kernel.alloc(4);
+    a.set([1, 2, 3, 4]);
+    const out = kernel.alloc(4);
+    const b = kernel.alloc(bLength);
+    const lastRow = bLength / 4 - 1;
+    b.set([1, 1, 1, 1], lastRow * 4);
+    for (const count of [1, 2, 4]) {
+      kernel.dotRowsBatch(a, 0, 1, b, lastRow + 1 - count, count, 4, out);
+      expect(out[count - 1]).toBe(10);
+    }
+  });
+
+  it('refuses arrays from elsewhere, bad widths and out-of-bounds ranges', () => {
+    const kernel = DotRowsKernel.create(16, 16, 8);
+    const a = kernel.alloc(16);
+    const b = kernel.alloc(16);
+    const out = kernel.alloc(8);
+    expect(() => kernel.dotRowsBatch(new Float64Array(16), 0, 1, b, 0, 4, 4, out)).toThrow(RangeError);
+    expect(() => kernel.dotRowsBatch(a, 0, 2, b, 0, 2, 6, out)).toThrow(/multiple of 4/);
+    expect(() => kernel.dotRowsBatch(a, 1, 4, b, 0, 2, 4, out)).toThrow(/out of bounds/);
+    expect(() => kernel.dotRowsBatch(a, 0, 3, b, 0, 3, 4, out)).toThrow(/out of bounds/);
+  });
+});

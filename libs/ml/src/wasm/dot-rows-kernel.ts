@@ -1,4 +1,4 @@
-import { DOT_ROWS_EXPORT, DOT_ROWS_MEMORY, dotRowsModule, SCREEN_ROWS_EXPORT } from './dot-rows-module';
+import { DOT_ROWS_BATCH_EXPORT, DOT_ROWS_EXPORT, DOT_ROWS_MEMORY, dotRowsModule, SCREEN_ROWS_EXPORT } from './dot-rows-module';
 
 const PAGE_BYTES = 65_536;
 /** Addresses are i32 with unsigned arithmetic; 2 GiB keeps every sum far from wrapping. */
@@ -21,7 +21,7 @@ export function paddedWidth(cols: number): number {
  */
 export class DotRowsKernel {
   private readonly memory: WebAssembly.Memory;
-  private readonly instances = new Map<number, { dotRows: (...args: number[]) => void; screenRows: (...args: number[]) => void }>();
+  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch', (...args: number[]) => void>>();
   private readonly foundCount: Int32Array;
   private next = 0;
 
@@ -37,7 +37,8 @@ export class DotRowsKernel {
       let module = compiled.get(width);
       if (!module) compiled.set(width, (module = new WebAssembly.Module(dotRowsModule(width))));
       const exports = new WebAssembly.Instance(module, { [DOT_ROWS_MEMORY.module]: { [DOT_ROWS_MEMORY.field]: this.memory } }).exports;
-      functions = { dotRows: exports[DOT_ROWS_EXPORT] as (...args: number[]) => void, screenRows: exports[SCREEN_ROWS_EXPORT] as (...args: number[]) => void };
+      const exported = (name: string) => exports[name] as (...args: number[]) => void;
+      functions = { dotRows: exported(DOT_ROWS_EXPORT), screenRows: exported(SCREEN_ROWS_EXPORT), dotRowsBatch: exported(DOT_ROWS_BATCH_EXPORT) };
       this.instances.set(width, functions);
     }
     return functions;
@@ -87,6 +88,17 @@ export class DotRowsKernel {
     if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
     if ((aRow + 1) * width > a.length || (bRow + count) * width > b.length || outAt + count > out.length) throw new RangeError('dotRows out of bounds');
     this.functions(width).dotRows(a.byteOffset + aRow * width * 8, b.byteOffset + bRow * width * 8, count, width, out.byteOffset + outAt * 8, triangular ? 1 : 0);
+  }
+
+  /**
+   * out[outAt + i·count + j] = a[aRow + i]·b[bRow + j] for i < rows, j < count: `dotRows` for `rows` rows of
+   * a at once, bit for bit (`triangular` included), and up to about twice as fast for more than a few rows.
+   */
+  dotRowsBatch(a: Float64Array, aRow: number, rows: number, b: Float64Array, bRow: number, count: number, width: number, out: Float64Array, outAt = 0, triangular = false): void {
+    if (a.buffer !== this.memory.buffer || b.buffer !== this.memory.buffer || out.buffer !== this.memory.buffer) throw new RangeError('dotRowsBatch takes arrays allocated by this kernel');
+    if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
+    if ((aRow + rows) * width > a.length || (bRow + count) * width > b.length || outAt + rows * count > out.length) throw new RangeError('dotRowsBatch out of bounds');
+    this.functions(width).dotRowsBatch(a.byteOffset + aRow * width * 8, rows, b.byteOffset + bRow * width * 8, count, out.byteOffset + outAt * 8, triangular ? 1 : 0);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Code, control, f64, f64x2, i32, local, seq, ValueType, wasmModule } fro
 
 export const DOT_ROWS_EXPORT = 'dot_rows';
 export const SCREEN_ROWS_EXPORT = 'screen_rows';
+export const DOT_ROWS_BATCH_EXPORT = 'dot_rows_batch';
 export const DOT_ROWS_MEMORY = { module: 'env', field: 'memory' } as const;
 
 const get = local.get;
@@ -206,10 +207,111 @@ function screenRows(width: number) {
 const BLOCK = 4;
 
 /**
- * The module for rows `width` wide (a multiple of 4): `dot_rows` and `screen_rows` over one private
- * memory, their width parameter equal to this one.
+ * `dot_rows_batch(a, rows, b, count, out, triangular)`: out[i·count + j] = a_i·b_j for i < rows, j < count,
+ * each sum exactly dot_rows' (the same lanes, the same order), so the two are interchangeable bit for bit.
+ * dot_rows waits on the add latency of one output's two sums; here a block of b rows shares each chunk of
+ * a_i in independent sums, and the block stays in L1 while every row of a passes it. With `triangular` set,
+ * b_j's sum stops where dot_rows' does, after element j rounded up to a multiple of 4, or later for the
+ * block's first rows: the extra terms are products with b's zeros above the diagonal, exactly 0.
+ */
+function dotRowsBatch(width: number) {
+  const P = { a: 0, rows: 1, b: 2, count: 3, out: 4, triangular: 5 };
+  const L = { i: 6, j: 7, aRow: 8, outRow: 9, c: 10, length: 11 };
+  /** Row r of the block; rows past `count` repeat the last one, so nothing is read outside b. */
+  const bRow = Array.from({ length: BATCH_BLOCK }, (_, r) => 12 + r);
+  const firstV128 = 12 + BATCH_BLOCK;
+  const acc = (r: number, half: number) => firstV128 + 2 * r + half;
+  const x = [firstV128 + 2 * BATCH_BLOCK, firstV128 + 2 * BATCH_BLOCK + 1];
+  const rowBytes = width * 8;
+
+  /** The products of one 32-byte chunk at byte `at` of the rows (a run-time local, or a constant offset). */
+  const chunk = (at: { local: number } | { offset: number }): Code => {
+    const address = (row: number, half: number): [Code, number] => ('local' in at ? [i32.add(get(row), get(at.local)), 16 * half] : [get(row), at.offset + 16 * half]);
+    return seq(
+      set(x[0], f64x2.load(...address(L.aRow, 0))),
+      set(x[1], f64x2.load(...address(L.aRow, 1))),
+      ...bRow.map((row, r) =>
+        seq(
+          set(acc(r, 0), f64x2.add(get(acc(r, 0)), f64x2.mul(get(x[0]), f64x2.load(...address(row, 0))))),
+          set(acc(r, 1), f64x2.add(get(acc(r, 1)), f64x2.mul(get(x[1]), f64x2.load(...address(row, 1))))),
+        ),
+      ),
+    );
+  };
+  // A loop even where dot_rows unrolls: V8 hoists every load of straight-line code ahead of the arithmetic,
+  // and a block's rows then spill the accumulators to the stack.
+  const products = seq(
+    set(L.c, c(0)),
+    control.block(control.loop(control.brIf(1, i32.geU(get(L.c), get(L.length))), chunk({ local: L.c }), set(L.c, i32.add(get(L.c), c(32))), control.br(0))),
+  );
+  const storeSums = seq(
+    ...bRow.map((_, r) => {
+      const sum = seq(
+        set(acc(r, 0), f64x2.add(get(acc(r, 0)), get(acc(r, 1)))),
+        f64.store(get(L.outRow), f64.add(f64x2.extractLane(get(acc(r, 0)), 0), f64x2.extractLane(get(acc(r, 0)), 1)), 8 * r),
+      );
+      return r === 0 ? sum : control.if(i32.ltU(i32.add(get(L.j), c(r)), get(P.count)), sum);
+    }),
+  );
+  const lastOfBlock = i32.add(get(L.j), c(BATCH_BLOCK - 1));
+  const body = seq(
+    set(bRow[0], get(P.b)),
+    set(L.j, c(0)),
+    control.block(
+      control.loop(
+        control.brIf(1, i32.geU(get(L.j), get(P.count))),
+        ...bRow.slice(1).map((row, r) => seq(set(row, get(bRow[r])), control.if(i32.ltU(i32.add(get(L.j), c(r + 1)), get(P.count)), set(row, i32.add(get(row), c(rowBytes)))))),
+        set(L.length, c(rowBytes)),
+        // (last + 4) & ~3 elements as bytes, when that is less than the full row.
+        control.if(
+          get(P.triangular),
+          set(L.length, i32.shl(i32.and(i32.add(lastOfBlock, c(4)), c(-4)), c(3))),
+          control.if(i32.gtU(get(L.length), c(rowBytes)), set(L.length, c(rowBytes))),
+        ),
+        set(L.aRow, get(P.a)),
+        set(L.outRow, i32.add(get(P.out), i32.shl(get(L.j), c(3)))),
+        set(L.i, c(0)),
+        control.block(
+          control.loop(
+            control.brIf(1, i32.geU(get(L.i), get(P.rows))),
+            ...bRow.flatMap((_, r) => [set(acc(r, 0), f64x2.zero()), set(acc(r, 1), f64x2.zero())]),
+            products,
+            storeSums,
+            set(L.aRow, i32.add(get(L.aRow), c(rowBytes))),
+            set(L.outRow, i32.add(get(L.outRow), i32.shl(get(P.count), c(3)))),
+            set(L.i, i32.add(get(L.i), c(1))),
+            control.br(0),
+          ),
+        ),
+        set(bRow[0], i32.add(get(bRow[0]), c(BATCH_BLOCK * rowBytes))),
+        set(L.j, i32.add(get(L.j), c(BATCH_BLOCK))),
+        control.br(0),
+      ),
+    ),
+  );
+  return {
+    exportName: DOT_ROWS_BATCH_EXPORT,
+    params: Array<number>(6).fill(ValueType.i32) as (typeof ValueType.i32)[],
+    locals: [
+      { count: 6 + BATCH_BLOCK, type: ValueType.i32 },
+      { count: 2 * BATCH_BLOCK + 2, type: ValueType.v128 },
+    ],
+    body,
+  };
+}
+
+/**
+ * b rows per block of dot_rows_batch. V8 loads a chunk's operands before its arithmetic, so a block takes
+ * 2 sums, 2 loaded halves of b and the 2 shared halves of a_i per row: 3 rows fill 14 of the 15 vector
+ * registers V8 allocates, 4 rows spill sums to the stack and run slower than 3.
+ */
+const BATCH_BLOCK = 3;
+
+/**
+ * The module for rows `width` wide (a multiple of 4): `dot_rows`, `screen_rows` and `dot_rows_batch` over one
+ * private memory, the width parameter of the first two equal to this one.
  */
 export function dotRowsModule(width: number): Uint8Array {
   if (!Number.isInteger(width) || width < 4 || width % 4 !== 0) throw new RangeError(`width must be a positive multiple of 4, got ${width}`);
-  return wasmModule({ ...DOT_ROWS_MEMORY, minPages: 1, shared: false }, [dotRows(width), screenRows(width)]);
+  return wasmModule({ ...DOT_ROWS_MEMORY, minPages: 1, shared: false }, [dotRows(width), screenRows(width), dotRowsBatch(width)]);
 }
