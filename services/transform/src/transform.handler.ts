@@ -90,8 +90,6 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     // DuckDB encodes the Parquet file on its own thread, pulling the table through this one's event
     // loop: the statistics give it a turn after every column, so the two run side by side.
     const parquetWritten = writeParquet(table);
-    // Awaited below; a failure while the statistics still run must not count as unhandled meanwhile.
-    parquetWritten.catch(() => undefined);
     const quality = { inputRows: lines.length, duplicates, dropped: cleaned.dropped };
     const statistics = Buffer.from(JSON.stringify(await silverStatistics(table, quality, yieldToEventLoop)));
     const nulls = nullRatios(table);
