@@ -110,7 +110,7 @@ export async function silverPass(impl: SilverImplementation, batch: SilverBatch)
   const t1 = performance.now();
   const parquet = await writeParquet(table);
   const t2 = performance.now();
-  const statistics = JSON.stringify(await impl.silverStatistics(table, batch.quality));
+  const statistics = JSON.stringify(impl.silverStatistics(table, batch.quality));
   const t3 = performance.now();
   impl.nullRatios(table);
   const t4 = performance.now();

@@ -1,4 +1,4 @@
-import { ColumnKind, FeatureStatistics, featureStatistics, MonitorStatistics } from '@flowsentry/ml';
+import { buildBaseline, ColumnKind, MonitorStatistics } from '@flowsentry/ml';
 import { ColumnarTable, ColumnData } from '@flowsentry/storage';
 
 /** What happened to a batch's lines on their way to SILVER. */
@@ -36,13 +36,8 @@ const SKETCH_K = 128;
  * can keep for exact drift tests is left out (`sampleCapacity: 0`): per-batch statistics are read
  * by people and dashboards, and the monitor builds its own baseline from the champion's data.
  * Columns are handed to the ML core as they are (typed arrays included), without copies.
- *
- * `between` runs after each column: the handler gives its event loop a turn there, so DuckDB, which
- * writes the same batch's Parquet on its own thread while pulling the table through this thread a
- * chunk at a time, is served within a column's work rather than after all of them (the two then
- * overlap instead of taking turns).
  */
-export async function silverStatistics(table: ColumnarTable, quality: BatchQuality, between: () => Promise<void> = async () => undefined): Promise<SilverStatistics> {
+export function silverStatistics(table: ColumnarTable, quality: BatchQuality): SilverStatistics {
   const columns: Record<string, ArrayLike<number | string | null>> = {};
   const columnKinds: Record<string, ColumnKind> = {};
   for (const column of table.columns) {
@@ -52,17 +47,9 @@ export async function silverStatistics(table: ColumnarTable, quality: BatchQuali
     else columnKinds[column.name] = 'numeric';
     columns[column.name] = column.type === 'int64' ? int64AsNumbers(column.values) : (column.values as ArrayLike<number | string | null>);
   }
-  const features: FeatureStatistics[] = [];
-  if (table.rowCount > 0) {
-    for (const feature of featureStatistics(columns, { columnKinds, sampleCapacity: 0, sketchK: SKETCH_K })) {
-      features.push(feature);
-      await between();
-    }
-  }
+  const statistics = table.rowCount > 0 ? buildBaseline(columns, { columnKinds, sampleCapacity: 0, sketchK: SKETCH_K }).statistics : { version: 0, dataset: { item_count: 0 }, features: [] };
   return {
-    version: 0,
-    dataset: { item_count: table.rowCount },
-    features,
+    ...statistics,
     flowsentry: { input_rows: quality.inputRows, output_rows: table.rowCount, duplicates: quality.duplicates, dropped: quality.dropped },
   };
 }

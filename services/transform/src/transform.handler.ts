@@ -87,11 +87,10 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     phase('windows');
 
     const table = silverTable(unique, features, this.windowColumns, raw.source);
-    // DuckDB encodes the Parquet file on its own thread, pulling the table through this one's event
-    // loop: the statistics give it a turn after every column, so the two run side by side.
+    // DuckDB encodes the Parquet file on its own thread: the statistics are computed on this one meanwhile.
     const parquetWritten = writeParquet(table);
     const quality = { inputRows: lines.length, duplicates, dropped: cleaned.dropped };
-    const statistics = Buffer.from(JSON.stringify(await silverStatistics(table, quality, yieldToEventLoop)));
+    const statistics = Buffer.from(JSON.stringify(silverStatistics(table, quality)));
     const nulls = nullRatios(table);
     phase('statistics');
     const parquet = await parquetWritten;
@@ -159,10 +158,6 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     for (const [column, ratio] of Object.entries(nulls)) transformMetrics.nullRatio.set({ column }, ratio);
     transformMetrics.trackedSources.set(sources);
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The SILVER object lives under the RAW object's day, so both layers partition alike and the key follows from the input. */

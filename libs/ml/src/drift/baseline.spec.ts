@@ -1,5 +1,5 @@
 import { flowBatch } from '../../fixtures/stats/flow-batches';
-import { buildBaseline, BaselineError, featureStatistics } from './baseline';
+import { buildBaseline, BaselineError } from './baseline';
 import { BaselineFormatError, readBaseline, writeConstraintsJson, writeStatisticsJson } from './baseline-json';
 
 describe('baseline in Model Monitor statistics.json / constraints.json shapes', () => {
@@ -96,14 +96,6 @@ describe('baseline in Model Monitor statistics.json / constraints.json shapes', 
       const sketch = buildBaseline({ x: values }, { sampleCapacity: 0, sketchK: 5000 }).statistics.features[0]!.numerical_statistics!.distribution.kll.sketch;
       expect(sketch.data).toEqual([Array.from(Float64Array.from(values).sort())]);
     }
-  });
-
-  it('hands out the statistics features one column at a time, the same as buildBaseline and in its order', () => {
-    const columns = featureStatistics(reference);
-    const first = columns.next();
-    expect(first.done).toBe(false);
-    expect(first.value).toEqual(baseline.statistics.features[0]);
-    expect([first.value, ...columns]).toEqual(baseline.statistics.features);
   });
 
   it('types string columns as categorical or free-text string by cardinality', () => {

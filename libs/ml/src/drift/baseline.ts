@@ -67,13 +67,23 @@ export const DEFAULT_MONITORING_CONFIG: MonitoringConfig = {
 
 export function buildBaseline(reference: ColumnarBatch, options: BaselineOptions = {}): Baseline {
   const itemCount = rowCount(reference);
-  const features = [...featureStatistics(reference, options)];
+  if (itemCount === 0) throw new BaselineError('reference dataset has no rows');
+  const names = Object.keys(reference).sort();
+  const features: FeatureStatistics[] = [];
+  const constraints: FeatureConstraint[] = [];
+  names.forEach((name, index) => {
+    const values = reference[name];
+    if (values.length !== itemCount) throw new BaselineError(`column ${name} has ${values.length} values, expected ${itemCount}`);
+    const feature = describeColumn(name, values, itemCount, options, index);
+    features.push(feature);
+    constraints.push(constrain(feature, itemCount));
+  });
   const mc = options.monitoringConfig ?? {};
   return {
     statistics: { version: 0, dataset: { item_count: itemCount }, features },
     constraints: {
       version: 0,
-      features: features.map((feature) => constrain(feature, itemCount)),
+      features: constraints,
       monitoring_config: {
         ...DEFAULT_MONITORING_CONFIG,
         ...mc,
@@ -81,23 +91,6 @@ export function buildBaseline(reference: ColumnarBatch, options: BaselineOptions
       },
     },
   };
-}
-
-/**
- * The `features` of buildBaseline's statistics, one column at a time in the same order: for a caller
- * that gives its event loop a turn between columns (transform profiles each batch while DuckDB, on
- * its own thread, pulls the same table through that loop to write the Parquet file).
- */
-export function* featureStatistics(reference: ColumnarBatch, options: BaselineOptions = {}): Generator<FeatureStatistics> {
-  const itemCount = rowCount(reference);
-  if (itemCount === 0) throw new BaselineError('reference dataset has no rows');
-  const names = Object.keys(reference).sort();
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index];
-    const values = reference[name];
-    if (values.length !== itemCount) throw new BaselineError(`column ${name} has ${values.length} values, expected ${itemCount}`);
-    yield describeColumn(name, values, itemCount, options, index);
-  }
 }
 
 function describeColumn(
