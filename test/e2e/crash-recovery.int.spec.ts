@@ -83,8 +83,7 @@ describe('crash recovery: services killed, the broker restarted, during a run', 
 
   /** What one instance counted: 0 once it is gone (a killed instance's count went with it) or before it handled anything. */
   const handledBy = async (service: RunningService, metric: string): Promise<number> => {
-    const res = await fetch(`http://127.0.0.1:${service.port}/metrics`).catch(() => undefined);
-    const text = res?.ok ? await res.text() : '';
+    const text = await service.metrics().catch(() => '');
     return text.includes(`${metric}{`) ? metricValue(text, metric) : 0;
   };
 

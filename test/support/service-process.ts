@@ -8,6 +8,8 @@ export interface RunningService {
   proc: ChildProcess;
   port: number;
   logs(): string;
+  /** Its /metrics exposition (Prometheus text). */
+  metrics(): Promise<string>;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): void;
@@ -46,7 +48,7 @@ export async function startService(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   let ended = false;
   void exited.then(() => (ended = true));
-  const service: RunningService = { proc, port, logs: () => output, exited, kill: (signal) => proc.kill(signal) };
+  const service: RunningService = { proc, port, logs: () => output, metrics: () => scrapeMetrics(port), exited, kill: (signal) => proc.kill(signal) };
   try {
     // A process that exits during start-up (a configuration error) fails at once, not after the timeout.
     const died = exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited during start-up (${signal ?? `code ${code}`})`)));
@@ -68,4 +70,19 @@ export async function startService(
     throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${output.slice(-3000)}`);
   }
   return service;
+}
+
+/**
+ * GET /metrics, sent again when the connection was lost before an answer: fetch reuses the socket
+ * of the readiness probe, and when that idle socket reaches the server's keep-alive timeout just as
+ * the request leaves, the server closes it unanswered ("other side closed"). A scrape is idempotent.
+ */
+async function scrapeMetrics(port: number, attempts = 3): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
 }

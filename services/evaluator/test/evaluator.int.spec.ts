@@ -182,13 +182,13 @@ describe('evaluator and model registry on the real stack (the evaluator as its o
     // Redelivery of the same model.trained: nothing is evaluated or announced again.
     const before = await fx.db.query(`SELECT (SELECT count(*) FROM step_records WHERE input_ref = $1)::int AS steps, (SELECT count(*) FROM model_alias_history WHERE model_name = $2)::int AS moves`, [trained.data.onnxKey, name]);
     await send(name, '1', trained.data, trained.runId);
-    await eventually(async () => metricValue(await (await fetch(`http://127.0.0.1:${evaluator.port}/metrics`)).text(), 'flowsentry_evaluator_redeliveries_total') >= 1, 'the redelivery to reach the guard');
+    await eventually(async () => metricValue(await evaluator.metrics(), 'flowsentry_evaluator_redeliveries_total') >= 1, 'the redelivery to reach the guard');
     const after = await fx.db.query(`SELECT (SELECT count(*) FROM step_records WHERE input_ref = $1)::int AS steps, (SELECT count(*) FROM model_alias_history WHERE model_name = $2)::int AS moves`, [trained.data.onnxKey, name]);
     expect(after).toEqual(before);
     const done = await messagesOn(Topics.evalDone, (m) => m.key?.toString() === name);
     expect(done).toHaveLength(1);
 
-    const metrics = await (await fetch(`http://127.0.0.1:${evaluator.port}/metrics`)).text();
+    const metrics = await evaluator.metrics();
     expect(metricValue(metrics, 'flowsentry_evaluator_decisions_total')).toBeGreaterThanOrEqual(1);
     expect(metrics).toMatch(new RegExp(`flowsentry_evaluator_roc_auc\\{[^}]*model="${name}"`));
     expect(metricValue(metrics, 'flowsentry_evaluator_scored_rows_total')).toBeGreaterThan(3000);

@@ -53,7 +53,7 @@ describe('ingest on the real stack', () => {
       expect(await fx.db.getRepository(StepRecord).countBy({ runId: batch.runId, step: 'ingestion', status: 'succeeded' })).toBe(1);
     }
 
-    const metrics = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+    const metrics = await ingest.metrics();
     expect(metricValue(metrics, 'flowsentry_ingest_events_landed_total')).toBe(50);
     expect(metricValue(metrics, 'flowsentry_ingest_batches_total')).toBe(batches.length);
     expect(metricValue(metrics, 'flowsentry_ingest_buffered_events')).toBe(0);
@@ -253,7 +253,7 @@ describe('ingest on the real stack', () => {
     ingest = await startService('ingest', fx.serviceEnv('ingest', { INGEST_GROUP_ID: group, INGEST_BATCH_MAX_EVENTS: '100000', INGEST_BATCH_MAX_WAIT_MS: '600000' }));
     await fx.producer.send(fx.topic(Topics.networkEvents), Array.from({ length: 300 }, (_, i) => ({ key: 'k', value: JSON.stringify(flowEvent(9000 + i)), partition: 1 })));
     await eventually(async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${ingest!.port}/metrics`)).text();
+      const metrics = await ingest!.metrics();
       return /flowsentry_ingest_buffered_events\{[^}]*\} 300\b/.test(metrics);
     }, '300 events buffered');
     expect(await totalLanded(group)).toBe(0);

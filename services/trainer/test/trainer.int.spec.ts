@@ -85,7 +85,7 @@ describe('trainer on the real stack (its own OS process)', () => {
   const withLogs = (service: RunningService) => (err: Error) => {
     throw new Error(`${err.message}\n--- trainer output ---\n${service.logs().slice(-4000)}`);
   };
-  const metrics = async (service: RunningService) => (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+  const metrics = (service: RunningService) => service.metrics();
   const processed = async () => (await fx.db.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer_group = $1`, [fx.group('trainer')]))[0].n as number;
 
   it('trains one candidate from verified SILVER, trains nothing twice for a redelivery, retrains once for a drift burst, and reproduces model.onnx byte for byte', async () => {

@@ -110,7 +110,7 @@ describe('transform on the real stack (ingest and transform as separate processe
       rmSync(dir, { recursive: true, force: true });
     }
 
-    const metrics = await (await fetch(`http://127.0.0.1:${transform.port}/metrics`)).text();
+    const metrics = await transform.metrics();
     expect(metricValue(metrics, 'flowsentry_transform_rows_out_total')).toBe(300);
     expect(metricValue(metrics, 'flowsentry_transform_duplicates_total')).toBe(20);
     expect(metricValue(metrics, 'flowsentry_transform_events_out_total')).toBe(silver.length);
@@ -150,7 +150,7 @@ describe('transform on the real stack (ingest and transform as separate processe
     await start('ingest', ingestEnv);
 
     await eventually(async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${transform.port}/metrics`)).text();
+      const metrics = await transform.metrics();
       return metricValue(metrics, 'flowsentry_transform_redeliveries_total') === 1 + silver.size;
     }, 'transform to see the redelivery and the replayed batches');
     expect(await counts()).toEqual(before);
@@ -178,7 +178,7 @@ describe('transform on the real stack (ingest and transform as separate processe
       );
     await send(0, 1500);
     await eventually(async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${victim.port}/metrics`)).text().catch(() => '');
+      const metrics = await victim.metrics().catch(() => '');
       return /flowsentry_transform_events_out_total/.test(metrics) && metricValue(metrics, 'flowsentry_transform_events_out_total') >= 3;
     }, 'the victim to be part-way through');
     victim.kill('SIGKILL');
@@ -234,7 +234,7 @@ describe('transform on the real stack (ingest and transform as separate processe
     const decoded = decodePipelineEvent(Topics.silverReady, ready!.value);
     if (!decoded.ok) throw decoded.error;
     expect(decoded.value.data.rows).toBe(1);
-    const metrics = await (await fetch(`http://127.0.0.1:${transform.port}/metrics`)).text();
+    const metrics = await transform.metrics();
     expect(metricValue(metrics, 'flowsentry_transform_dead_letters_total')).toBe(bad.length);
   });
 
