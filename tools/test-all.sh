@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=lib/workspace.sh
 source tools/lib/workspace.sh
 results="$(mktemp -d)"
+# Every service process an integration test starts keeps its output here, for reading a failure afterwards.
+export TEST_SERVICE_LOG_DIR="${TEST_SERVICE_LOG_DIR:-$results/services}"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 die() { echo "test-all: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -31,14 +33,21 @@ npx jest --selectProjects integration --runInBand --forceExit --json --outputFil
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
+  const firstLine = (text) => (text ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("●")) ?? "";
   for (const name of ["unit", "integration"]) {
     const file = process.argv[1] + "/" + name + ".json";
     if (!fs.existsSync(file)) { failed += 1; console.error(name + ": jest wrote no results"); continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const suite of r.testResults)
+      for (const t of suite.assertionResults.filter((a) => a.status === "failed"))
+        console.error(`FAILED ${suite.name.replace(process.cwd() + "/", "")} › ${t.title}: ${firstLine(t.failureMessages[0])}`);
+    for (const suite of r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0))
+      console.error(`FAILED ${suite.name.replace(process.cwd() + "/", "")}: ${firstLine(suite.message)}`);
     passed += r.numPassedTests;
     failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
     skipped += r.numPendingTests + r.numTodoTests;
   }
+  console.error("service logs of the integration tests: " + process.env.TEST_SERVICE_LOG_DIR);
   if (process.argv[2] === "1") console.error("lint or typecheck failed (see eslint and tsc output above)");
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed > 0 || passed === 0 || process.argv[2] === "1" ? 1 : 0);

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './eventually';
@@ -45,6 +46,7 @@ export async function startService(
   let output = '';
   proc.stdout!.on('data', (chunk) => (output += chunk));
   proc.stderr!.on('data', (chunk) => (output += chunk));
+  keepLog(name, port, proc);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   let ended = false;
   void exited.then(() => (ended = true));
@@ -70,6 +72,20 @@ export async function startService(
     throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${output.slice(-3000)}`);
   }
   return service;
+}
+
+/**
+ * With TEST_SERVICE_LOG_DIR set, every service's output is also kept in `<dir>/<name>-<port>.log`,
+ * so a failed end-to-end run can be read afterwards, process by process.
+ */
+function keepLog(name: string, port: number, proc: ChildProcess): void {
+  const dir = process.env.TEST_SERVICE_LOG_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const file = createWriteStream(join(dir, `${name}-${port}.log`));
+  proc.stdout!.pipe(file, { end: false });
+  proc.stderr!.pipe(file, { end: false });
+  proc.once('exit', () => file.end());
 }
 
 /**
