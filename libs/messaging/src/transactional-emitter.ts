@@ -1,10 +1,11 @@
-import { Producer } from 'kafkajs';
+import { Producer, Transaction } from 'kafkajs';
 import { KafkaClient } from './kafka-client';
 import { KafkaSettings } from './kafka-settings';
 import { pipelineRequests, SerializedEvent } from './pipeline-messages';
 import { DEFAULT_MAX_REQUEST_BYTES } from './request-chunks';
 import { SerialQueue } from './serial-queue';
 import { streamPartitioner } from './stream-partitioner';
+import { TopicAdmin } from './topic-admin';
 
 /** The consumed message whose outputs are being sent: its offset is committed with them. */
 export interface ConsumedPosition {
@@ -37,20 +38,32 @@ export interface TransactionalEmitterOptions {
  * reading committed data, kafkajs's default) or neither: a crash before the commit aborts the
  * transaction and the event is delivered again; after it, the event is not. So an output reaches
  * its topic once, whatever instant a step is killed at. Transactions run one at a time.
+ *
+ * A commit the broker never answered (it went down during EndTxn) may or may not have happened.
+ * The caller retries; before sending again, the retry asks the group coordinator whether the
+ * consumed offset was committed, which it was exactly when the transaction was, and if so
+ * sends nothing: the outputs are already on their topics.
  */
 export class TransactionalEmitter {
   private producer: Producer;
   private readonly queue = new SerialQueue();
   private connected = false;
+  /** Whether `producer` still has to connect: a fresh one made while the broker was down. */
+  private pendingConnect = false;
+  /** The consumed position of a transaction whose commit went unanswered. */
+  private inDoubt: ConsumedPosition | undefined;
   private readonly maxRequestBytes: number;
+  private readonly offsets: Pick<TopicAdmin, 'committed'>;
 
   constructor(
     private readonly kafka: KafkaClient,
     private readonly settings: KafkaSettings,
     private readonly options: TransactionalEmitterOptions,
+    offsets?: Pick<TopicAdmin, 'committed'>,
   ) {
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.producer = this.createProducer();
+    this.offsets = offsets ?? new TopicAdmin(kafka);
   }
 
   async connect(): Promise<void> {
@@ -69,38 +82,71 @@ export class TransactionalEmitter {
   /** Sends `events` (in order, in as many requests as their size needs) and commits `consumed`'s offset, atomically. */
   emitAndCommit(events: SerializedEvent[], runId: string, consumed: ConsumedPosition): Promise<void> {
     return this.queue.run(async () => {
-      const transaction = await this.producer.transaction();
+      let transaction: Transaction | undefined;
+      let committing = false;
       try {
+        if (this.pendingConnect) {
+          await this.producer.connect();
+          this.pendingConnect = false;
+        }
+        // Beginning the first transaction of a fresh producer registers its id, and the broker first
+        // completes whatever transaction the previous producer left, so the answer below is final.
+        transaction = await this.producer.transaction();
+        if (this.inDoubt && (await this.alreadyCommitted(this.inDoubt, consumed))) {
+          this.inDoubt = undefined;
+          await transaction.abort();
+          return;
+        }
+        this.inDoubt = undefined;
         for (const topicMessages of pipelineRequests(this.settings, events, runId, this.maxRequestBytes)) {
           await transaction.sendBatch({ acks: -1, topicMessages });
         }
         await transaction.sendOffsets({
           consumerGroupId: consumed.groupId,
-          topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: (BigInt(consumed.offset) + 1n).toString() }] }],
+          topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: nextOffset(consumed) }] }],
         });
+        committing = true;
         await transaction.commit();
       } catch (err) {
-        await this.recover(transaction);
+        if (committing) this.inDoubt = consumed;
+        // A fresh producer that could not connect yet is still fresh: it tries again next time.
+        if (transaction || !this.pendingConnect) await this.recover(transaction);
         throw err;
       }
     });
   }
 
+  /** Whether the in-doubt transaction for `consumed` (the same event, retried) did commit. */
+  private async alreadyCommitted(inDoubt: ConsumedPosition, consumed: ConsumedPosition): Promise<boolean> {
+    const same = inDoubt.groupId === consumed.groupId && inDoubt.topic === consumed.topic && inDoubt.partition === consumed.partition && inDoubt.offset === consumed.offset;
+    if (!same) return false;
+    const committed = (await this.offsets.committed(consumed.groupId, consumed.topic)).find((p) => p.partition === consumed.partition);
+    return committed !== undefined && BigInt(committed.offset) >= BigInt(nextOffset(consumed));
+  }
+
   /**
-   * After a failed transaction: abort it, and if even that fails (the broker went away mid-way),
-   * start over with a new producer under the same id, whose registration aborts the old one.
+   * After a failed transaction: abort it while it is open. Otherwise start over with a new producer
+   * under the same id, whose registration aborts or completes what the old one left: a commit or an
+   * abort the broker never answered leaves kafkajs's producer in COMMITTING or ABORTING, where it
+   * refuses every later transaction.
    */
-  private async recover(transaction: { abort(): Promise<void>; isActive(): boolean }): Promise<void> {
-    try {
-      if (transaction.isActive()) await transaction.abort();
-      return;
-    } catch {
-      // fall through to a fresh producer
+  private async recover(transaction: Transaction | undefined): Promise<void> {
+    if (transaction?.isActive()) {
+      try {
+        await transaction.abort();
+        return;
+      } catch {
+        // fall through to a fresh producer
+      }
     }
     const broken = this.producer;
     this.producer = this.createProducer();
     await broken.disconnect().catch(() => undefined);
-    if (this.connected) await this.producer.connect().catch(() => undefined);
+    if (!this.connected) return;
+    this.pendingConnect = !(await this.producer.connect().then(
+      () => true,
+      () => false,
+    ));
   }
 
   private createProducer(): Producer {
@@ -113,4 +159,8 @@ export class TransactionalEmitter {
       createPartitioner: streamPartitioner(this.settings),
     });
   }
+}
+
+function nextOffset(consumed: ConsumedPosition): string {
+  return (BigInt(consumed.offset) + 1n).toString();
 }
