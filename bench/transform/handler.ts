@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { deterministicId, PipelineEventOf, Topics } from '../../libs/contracts/src';
 import type { StepContext } from '../../libs/runtime/src';
-import { formatRef, ObjectRef, sha256Hex, StoredObject } from '../../libs/storage/src';
+import { formatRef, ObjectRef, sha256Hex } from '../../libs/storage/src';
 import { ATTACK_NAMES, planScenario, TrafficGenerator } from '../../tools/producer/src';
 import type { BatchRecord, StreamStore } from '../../services/transform/src/stream-store';
 import { TransformHandler } from '../../services/transform/src/transform.handler';
 import { transformMetrics } from '../../services/transform/src/transform.metrics';
+import { MemoryObjects } from '../../test/support/memory-objects';
 
 /**
  * The transform handler alone, in this process (not a test): N producer events gzipped into RAW
@@ -21,19 +22,6 @@ import { transformMetrics } from '../../services/transform/src/transform.metrics
  */
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
-
-class MemoryObjects {
-  readonly objects = new Map<string, Buffer>();
-  async get(ref: ObjectRef): Promise<Buffer> {
-    const body = this.objects.get(formatRef(ref));
-    if (!body) throw Object.assign(new Error('Not Found'), { code: 'NoSuchKey' });
-    return body;
-  }
-  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
-    this.objects.set(formatRef(ref), bytes);
-    return { ref, sha256: sha256Hex(bytes), size: bytes.length, written: true };
-  }
-}
 
 /** One stream of contiguous batches, processed once in order: the state before a batch is always the one kept in memory. */
 class NoStreams implements StreamStore {

@@ -5,10 +5,11 @@ import { EntityManager } from 'typeorm';
 import { EvaluationOutcome, ModelVersion } from '@flowsentry/audit';
 import { buildEvent, deterministicId, FlowsentryError, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { StepContext } from '@flowsentry/runtime';
-import { ObjectRef, sha256Hex, StoredObject, writeParquet } from '@flowsentry/storage';
+import { sha256Hex, writeParquet } from '@flowsentry/storage';
 import { STRONG_FEATURES, syntheticFlows, trainModel, TrainedModel, WEAK_FEATURES } from '../test/model-fixtures';
 import { EvaluationReport } from './evaluation-report';
 import { EvaluationHandler, EvaluationSettings } from './evaluation.handler';
+import { MemoryObjects } from '../../../test/support/memory-objects';
 
 const settings: EvaluationSettings = {
   EVALUATOR_POLICY: 'auto',
@@ -21,23 +22,6 @@ const settings: EvaluationSettings = {
   EVALUATOR_TOP_K: 50,
   EVALUATOR_SCORING_THREADS: 1,
 };
-
-/** Write-once objects in memory, answering a missing key as MinIO does. */
-class MemoryObjects {
-  readonly objects = new Map<string, Buffer>();
-  async get(ref: ObjectRef): Promise<Buffer> {
-    const bytes = this.objects.get(`${ref.layer}/${ref.key}`);
-    if (!bytes) throw Object.assign(new Error('not found'), { code: 'NoSuchKey' });
-    return bytes;
-  }
-  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
-    const key = `${ref.layer}/${ref.key}`;
-    const existing = this.objects.get(key);
-    if (existing && !existing.equals(bytes)) throw new Error(`${key} is write-once`);
-    this.objects.set(key, bytes);
-    return { ref, sha256: sha256Hex(bytes), size: bytes.length, written: !existing };
-  }
-}
 
 /** The registry rows the handler reads, and the verdicts it records. */
 class MemoryRegistry {

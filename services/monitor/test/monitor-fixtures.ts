@@ -3,40 +3,17 @@ import { ModelAliasChange, ModelVersion } from '@flowsentry/audit';
 import { buildEvent, deterministicId, PipelineEventOf, Topics } from '@flowsentry/contracts';
 import { AnomalyAlgorithm, FeaturePipeline, FeatureRecipe, SeededRandom } from '@flowsentry/ml';
 import { StepContext } from '@flowsentry/runtime';
-import { ColumnarTable, ColumnData, formatRef, ImmutableObjectConflictError, modelRefs, ObjectRef, sha256Hex, silverRef, SilverValue, StoredObject, writeParquet } from '@flowsentry/storage';
+import { ColumnarTable, ColumnData, formatRef, modelRefs, ObjectRef, sha256Hex, silverRef, SilverValue, writeParquet } from '@flowsentry/storage';
 import { Alert, AlertSink } from '../src/alerts/alert';
 import { ChampionRef } from '../src/champion-model';
 import { MonitorState, MonitorStateMovedError, MonitorStateRow } from '../src/monitor-state';
 import { fitDetector } from '../../../test/support/fitted-detectors';
+import { MemoryObjects } from '../../../test/support/memory-objects';
 
 export const FEATURE_VERSION = 'f1.w1-1m';
 export const T0 = Date.parse('2026-11-20T08:00:00Z');
 
-/** MinIO's write-once contract in memory: same bytes again is a no-op, other bytes are refused. */
-export class MemoryObjects {
-  readonly objects = new Map<string, Buffer>();
-
-  async get(ref: ObjectRef): Promise<Buffer> {
-    const bytes = this.objects.get(formatRef(ref));
-    if (!bytes) throw Object.assign(new Error(`no ${formatRef(ref)}`), { code: 'NoSuchKey' });
-    return bytes;
-  }
-
-  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
-    const sha256 = sha256Hex(bytes);
-    const existing = this.objects.get(formatRef(ref));
-    if (existing && sha256Hex(existing) !== sha256) throw new ImmutableObjectConflictError(ref, sha256Hex(existing), sha256);
-    this.objects.set(formatRef(ref), bytes);
-    return { ref, sha256, size: bytes.length, written: !existing };
-  }
-
-  /** A JSON object the step wrote, as the type the caller knows it to be. */
-  json<T>(key: string): T {
-    const bytes = this.objects.get(key);
-    if (!bytes) throw new Error(`no ${key}`);
-    return JSON.parse(bytes.toString('utf8')) as T;
-  }
-}
+export { MemoryObjects };
 
 /** The state table in memory, revision-checked like PostgresMonitorState; writes land when the test commits them. */
 export class MemoryMonitorState implements MonitorState {

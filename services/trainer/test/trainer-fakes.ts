@@ -2,38 +2,11 @@ import { EntityManager } from 'typeorm';
 import { CandidateVersion } from '@flowsentry/audit';
 import { buildEvent, deterministicId, Topics } from '@flowsentry/contracts';
 import { StepContext } from '@flowsentry/runtime';
-import { formatRef, ImmutableObjectConflictError, ObjectRef, sha256Hex, StoredObject } from '@flowsentry/storage';
 import { CatalogDataset, compareByEventTime, DatasetCatalog, isTrainable, SeenDataset, StreamEnd, streamOfDataset } from '../src/dataset-catalog';
 import { NewestModel, TrainedModels, VersionTakenError } from '../src/trained-models';
 import { DriftRequest, OpenRequest, TrainingRequests } from '../src/training-requests';
 
-/** MinIO's write-once contract in memory: same bytes again is a no-op, other bytes are refused. */
-export class MemoryObjects {
-  readonly objects = new Map<string, Buffer>();
-  puts = 0;
-
-  /** Another store holding the same objects (each test's MODELS start empty beside shared SILVER). */
-  clone(): MemoryObjects {
-    const copy = new MemoryObjects();
-    for (const [key, bytes] of this.objects) copy.objects.set(key, bytes);
-    return copy;
-  }
-
-  async get(ref: ObjectRef): Promise<Buffer> {
-    const bytes = this.objects.get(formatRef(ref));
-    if (!bytes) throw Object.assign(new Error(`no ${formatRef(ref)}`), { code: 'NoSuchKey' });
-    return bytes;
-  }
-
-  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
-    this.puts++;
-    const sha256 = sha256Hex(bytes);
-    const existing = this.objects.get(formatRef(ref));
-    if (existing && sha256Hex(existing) !== sha256) throw new ImmutableObjectConflictError(ref, sha256Hex(existing), sha256);
-    this.objects.set(formatRef(ref), bytes);
-    return { ref, sha256, size: bytes.length, written: !existing };
-  }
-}
+export { MemoryObjects } from '../../../test/support/memory-objects';
 
 /** Writes made in `persist` land only when the test commits them, as a transaction would. */
 const em = {} as EntityManager;

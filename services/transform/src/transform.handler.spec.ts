@@ -1,27 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { deterministicId, NetworkEvent, PipelineEventOf, PoisonMessageError, Topics } from '@flowsentry/contracts';
 import { StepContext, StepOutcome } from '@flowsentry/runtime';
-import { formatRef, ImmutableObjectConflictError, ObjectRef, readParquet, sha256Hex, StoredObject } from '@flowsentry/storage';
+import { readParquet, sha256Hex } from '@flowsentry/storage';
 import { BatchRecord, StreamStore } from './stream-store';
 import { TransformHandler, TransformStores } from './transform.handler';
+import { MemoryObjects } from '../../../test/support/memory-objects';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
-
-/** Write-once objects in memory, like ObjectStore against MinIO. */
-class FakeObjects {
-  readonly objects = new Map<string, Buffer>();
-  async get(ref: ObjectRef): Promise<Buffer> {
-    const body = this.objects.get(formatRef(ref));
-    if (!body) throw Object.assign(new Error('Not Found'), { code: 'NoSuchKey' });
-    return body;
-  }
-  async put(ref: ObjectRef, bytes: Buffer): Promise<StoredObject> {
-    const existing = this.objects.get(formatRef(ref));
-    if (existing && !existing.equals(bytes)) throw new ImmutableObjectConflictError(ref, sha256Hex(existing), sha256Hex(bytes));
-    this.objects.set(formatRef(ref), bytes);
-    return { ref, sha256: sha256Hex(bytes), size: bytes.length, written: !existing };
-  }
-}
 
 /** transform's state tables in memory, with the same offset and event-time rules as PostgresStreamStore. */
 class FakeStreams implements StreamStore {
@@ -75,12 +60,12 @@ function flow(i: number, overrides: Partial<NetworkEvent> = {}): NetworkEvent {
   };
 }
 
-function stores(): TransformStores & { objects: FakeObjects; streams: FakeStreams } {
-  return { objects: new FakeObjects(), streams: new FakeStreams() };
+function stores(): TransformStores & { objects: MemoryObjects; streams: FakeStreams } {
+  return { objects: new MemoryObjects(), streams: new FakeStreams() };
 }
 
 /** Lands `lines` as a RAW object in `s` and returns the raw.landed that names it. */
-function landRaw(s: { objects: FakeObjects }, first: number, lines: string[]): RawLanded {
+function landRaw(s: { objects: MemoryObjects }, first: number, lines: string[]): RawLanded {
   const last = first + lines.length - 1;
   const key = `raw/date=2026-11-30/network.events/p0-${first}-${last}.jsonl.gz`;
   const body = gzipSync(Buffer.from(lines.map((l) => `${l}\n`).join('')));
@@ -165,7 +150,7 @@ describe('TransformHandler', () => {
   });
 
   it('computes byte-identical SILVER whether a stream is processed in one go or restarted between batches', async () => {
-    const batches = (s: { objects: FakeObjects }) =>
+    const batches = (s: { objects: MemoryObjects }) =>
       [0, 40, 80, 120].map((first) => landRaw(s, first, Array.from({ length: 40 }, (_, i) => JSON.stringify(flow(first + i, { src_ip: `10.0.0.${(first + i) % 3}`, dst_port: 1000 + ((first + i) % 11) })))));
 
     const once = stores();
