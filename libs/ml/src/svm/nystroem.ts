@@ -65,34 +65,35 @@ export function fitNystroem(rows: Float64Array, cols: number, components: number
 }
 
 /**
- * φ(x) = R⁻¹ k(x, L) for every row: n×count row-major. Both steps run in the SIMD dot-product kernel:
- * k(x, L) by sklearn's own expansion exp(−γ(‖x‖² + ‖l‖² − 2x·l)) (euclidean_distances, clipped at 0),
- * then a product with R⁻¹ formed once (O(m³/6)), whose zeros above the diagonal the triangular mode
- * skips. A row's forward substitution is a chain of m dependent dot products; the product with R⁻¹ is m
- * independent ones, and equal to it up to rounding far below the solver's tolerance.
+ * φ(x) = R⁻¹ k(x, L) for every row: n×count row-major. All three steps run in the SIMD kernel: the dot
+ * products x·l, k(x, L) from them by sklearn's own expansion exp(−γ(‖x‖² + ‖l‖² − 2x·l)) (euclidean_distances,
+ * clipped at 0) with an exp equal to Math.exp, then a product with R⁻¹ formed once (O(m³/6)), whose zeros
+ * above the diagonal the triangular mode skips. A row's forward substitution is a chain of m dependent dot
+ * products; the product with R⁻¹ is m independent ones, and equal to it up to rounding far below the
+ * solver's tolerance.
  */
 export function nystroemFeatures(map: NystroemMap, rows: Float64Array, cols: number, gamma: number): Float64Array {
   const n = rows.length / cols;
   const m = map.count;
   const colWidth = paddedWidth(cols);
   const mWidth = paddedWidth(m);
-  const kernel = DotRowsKernel.create(n * colWidth, m * colWidth, m * mWidth, FEATURE_BATCH * mWidth, FEATURE_BATCH * m, n * m);
+  // rbfRows reads and writes one element past an odd count.
+  const kernel = DotRowsKernel.create(n * colWidth, m * colWidth, m * mWidth, FEATURE_BATCH * mWidth, FEATURE_BATCH * m + 1, n, m + 1, n * m);
   const padded = kernel.allocPadded(rows, cols);
   const landmarks = kernel.allocPadded(map.landmarks, cols);
   const inverse = kernel.alloc(m * mWidth);
   inverse.set(lowerInverse(map.factor, m, mWidth));
   const k = kernel.alloc(FEATURE_BATCH * mWidth);
-  const dots = kernel.alloc(FEATURE_BATCH * m);
+  const dots = kernel.alloc(FEATURE_BATCH * m + 1);
+  const rowNorms = kernel.alloc(n);
+  rowNorms.set(squaredNorms(rows, cols));
+  const landmarkNorms = kernel.alloc(m + 1);
+  landmarkNorms.set(squaredNorms(map.landmarks, cols));
   const out = kernel.alloc(n * m);
-  const rowNorms = squaredNorms(rows, cols);
-  const landmarkNorms = squaredNorms(map.landmarks, cols);
   for (let from = 0; from < n; from += FEATURE_BATCH) {
     const batch = Math.min(FEATURE_BATCH, n - from);
     kernel.dotRowsBatch(padded, from, batch, landmarks, 0, m, colWidth, dots);
-    for (let i = 0; i < batch; i++) {
-      const norm = rowNorms[from + i];
-      for (let a = 0; a < m; a++) k[i * mWidth + a] = Math.exp(-gamma * Math.max(0, norm + landmarkNorms[a] - 2 * dots[i * m + a]));
-    }
+    kernel.rbfRows(dots, rowNorms.subarray(from), landmarkNorms, batch, m, gamma, k, 0, mWidth);
     kernel.dotRowsBatch(k, 0, batch, inverse, 0, m, mWidth, out, from * m, true);
   }
   return out;

@@ -171,4 +171,52 @@ describe('DotRowsKernel.dotRowsBatch', () => {
     expect(() => kernel.dotRowsBatch(a, 1, 4, b, 0, 2, 4, out)).toThrow(/out of bounds/);
     expect(() => kernel.dotRowsBatch(a, 0, 3, b, 0, 3, 4, out)).toThrow(/out of bounds/);
   });
+
+  describe('rbfRows', () => {
+    const rbf = (rowNorm: number, landmarkNorm: number, dot: number, gamma: number) => Math.exp(-gamma * Math.max(0, rowNorm + landmarkNorm - 2 * dot));
+
+    it.each([
+      [200, 0.025],
+      [37, 1],
+      [37, 1e-9],
+      [8, 3],
+    ])('equals Math.exp of sklearn’s expansion bit for bit (%i landmarks, γ %d), subnormal, zero and near-one values included', (count, gamma) => {
+      const rows = 300;
+      const width = paddedWidth(count + 1);
+      const kernel = DotRowsKernel.create(rows * count + 1, rows, count + 1, rows * width);
+      const dots = kernel.alloc(rows * count + 1);
+      const rowNorms = kernel.alloc(rows);
+      const landmarkNorms = kernel.alloc(count + 1);
+      const out = kernel.alloc(rows * width);
+      // Squared norms up to 3,000 reach exp(−γ·d²) far below the subnormal range; equal norms and dots give d² = 0.
+      const scale = values(rows * count + rows + count, count);
+      for (let i = 0; i < rows; i++) rowNorms[i] = (scale[i] + 1) * [1_500, 15, 0.25][i % 3];
+      for (let a = 0; a < count; a++) landmarkNorms[a] = (scale[rows + a] + 1) * 15;
+      for (let j = 0; j < rows * count; j++) dots[j] = scale[rows + count + j] * 40;
+      dots[0] = (rowNorms[0] + landmarkNorms[0]) / 2;
+
+      kernel.rbfRows(dots, rowNorms, landmarkNorms, rows, count, gamma, out, 0, width);
+
+      let differ = 0;
+      for (let i = 0; i < rows; i++) for (let a = 0; a < count; a++) if (!Object.is(out[i * width + a], rbf(rowNorms[i], landmarkNorms[a], dots[i * count + a], gamma))) differ++;
+      expect(differ).toBe(0);
+      expect(out[0]).toBe(1);
+      if (gamma >= 1) expect(out.some((v) => v > 0 && v < 2.2250738585072014e-308)).toBe(true);
+    });
+
+    it('writes rows from outAt, outWidth apart, and refuses arrays that are not its own or too short', () => {
+      const kernel = DotRowsKernel.create(7, 3, 4, 24);
+      const dots = kernel.alloc(7).fill(0.5);
+      const rowNorms = kernel.alloc(3).fill(1);
+      const landmarkNorms = kernel.alloc(4).fill(1);
+      const out = kernel.alloc(24).fill(-1);
+      kernel.rbfRows(dots, rowNorms, landmarkNorms, 2, 3, 0.5, out, 4, 8);
+      expect(Array.from(out.subarray(4, 7))).toEqual([rbf(1, 1, 0.5, 0.5), rbf(1, 1, 0.5, 0.5), rbf(1, 1, 0.5, 0.5)]);
+      expect(out[3]).toBe(-1);
+      expect(out[12]).toBeCloseTo(Math.exp(-0.5), 15);
+      expect(() => kernel.rbfRows(new Float64Array(7), rowNorms, landmarkNorms, 2, 3, 0.5, out, 0, 8)).toThrow(RangeError);
+      expect(() => kernel.rbfRows(dots, rowNorms, landmarkNorms.subarray(0, 3), 2, 3, 0.5, out, 0, 8)).toThrow(/out of bounds/);
+    });
+  });
 });
+

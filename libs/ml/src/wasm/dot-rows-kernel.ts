@@ -1,4 +1,5 @@
 import { DOT_ROWS_BATCH_EXPORT, DOT_ROWS_EXPORT, DOT_ROWS_MEMORY, dotRowsModule, SCREEN_ROWS_EXPORT } from './dot-rows-module';
+import { RBF_ROWS_EXPORT } from './rbf-rows-function';
 
 const PAGE_BYTES = 65_536;
 /** Addresses are i32 with unsigned arithmetic; 2 GiB keeps every sum far from wrapping. */
@@ -21,7 +22,7 @@ export function paddedWidth(cols: number): number {
  */
 export class DotRowsKernel {
   private readonly memory: WebAssembly.Memory;
-  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch', (...args: number[]) => void>>();
+  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch' | 'rbfRows', (...args: number[]) => void>>();
   private readonly foundCount: Int32Array;
   private next = 0;
 
@@ -38,7 +39,7 @@ export class DotRowsKernel {
       if (!module) compiled.set(width, (module = new WebAssembly.Module(dotRowsModule(width))));
       const exports = new WebAssembly.Instance(module, { [DOT_ROWS_MEMORY.module]: { [DOT_ROWS_MEMORY.field]: this.memory } }).exports;
       const exported = (name: string) => exports[name] as (...args: number[]) => void;
-      functions = { dotRows: exported(DOT_ROWS_EXPORT), screenRows: exported(SCREEN_ROWS_EXPORT), dotRowsBatch: exported(DOT_ROWS_BATCH_EXPORT) };
+      functions = { dotRows: exported(DOT_ROWS_EXPORT), screenRows: exported(SCREEN_ROWS_EXPORT), dotRowsBatch: exported(DOT_ROWS_BATCH_EXPORT), rbfRows: exported(RBF_ROWS_EXPORT) };
       this.instances.set(width, functions);
     }
     return functions;
@@ -99,6 +100,21 @@ export class DotRowsKernel {
     if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
     if ((aRow + rows) * width > a.length || (bRow + count) * width > b.length || outAt + rows * count > out.length) throw new RangeError('dotRowsBatch out of bounds');
     this.functions(width).dotRowsBatch(a.byteOffset + aRow * width * 8, rows, b.byteOffset + bRow * width * 8, count, out.byteOffset + outAt * 8, triangular ? 1 : 0);
+  }
+
+  /**
+   * out[outAt + i·outWidth + a] = exp(−γ·max(0, rowNorms[i] + landmarkNorms[a] − 2·dots[i·count + a])) for
+   * i < rows, a < count: the RBF kernel from `dotRowsBatch`'s products (sklearn's expansion), two lanes at a
+   * time with fdlibm's exp (equal to Math.exp but for an ulp at the edges of its ranges). For an odd count,
+   * dots, landmarkNorms and each out row need one more element (read or written, never used).
+   */
+  rbfRows(dots: Float64Array, rowNorms: Float64Array, landmarkNorms: Float64Array, rows: number, count: number, gamma: number, out: Float64Array, outAt: number, outWidth: number): void {
+    for (const array of [dots, rowNorms, landmarkNorms, out]) if (array.buffer !== this.memory.buffer) throw new RangeError('rbfRows takes arrays allocated by this kernel');
+    const lanes = count + (count % 2);
+    if (rows * count + (lanes - count) > dots.length || rows > rowNorms.length || lanes > landmarkNorms.length || lanes > outWidth || outAt + (rows - 1) * outWidth + lanes > out.length) {
+      throw new RangeError('rbfRows out of bounds');
+    }
+    this.functions(4).rbfRows(dots.byteOffset, rowNorms.byteOffset, landmarkNorms.byteOffset, rows, count, gamma, out.byteOffset + outAt * 8, outWidth * 8);
   }
 
   /**

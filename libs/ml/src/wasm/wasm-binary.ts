@@ -79,6 +79,7 @@ export const f64 = {
   sub: (a: Code, b: Code): Code => seq(a, b, [0xa1]),
   mul: (a: Code, b: Code): Code => seq(a, b, [0xa2]),
   le: (a: Code, b: Code): Code => seq(a, b, [0x65]),
+  neg: (a: Code): Code => seq(a, [0x9a]),
   load: (address: Code, offset = 0): Code => seq(address, [0x2b, ...memarg(3, offset)]),
   store: (address: Code, value: Code, offset = 0): Code => seq(address, value, [0x39, ...memarg(3, offset)]),
 };
@@ -95,7 +96,46 @@ export const f64x2 = {
   add: (a: Code, b: Code): Code => seq(a, b, simd(0xf0)),
   sub: (a: Code, b: Code): Code => seq(a, b, simd(0xf1)),
   mul: (a: Code, b: Code): Code => seq(a, b, simd(0xf2)),
+  div: (a: Code, b: Code): Code => seq(a, b, simd(0xf3)),
+  /** IEEE maximum per lane (+0 above −0, NaN if either is NaN), as Math.max. */
+  max: (a: Code, b: Code): Code => seq(a, b, simd(0xf5)),
+  /** All ones in a lane where a > b, zeros elsewhere (false for NaN). */
+  gt: (a: Code, b: Code): Code => seq(a, b, simd(0x4a)),
+  /** Rounds each lane toward zero. */
+  trunc: (a: Code): Code => seq(a, simd(0x7a)),
+  splat: (value: Code): Code => seq(value, simd(0x14)),
+  /** Both lanes `value`, as a constant. */
+  const: (value: number): Code => {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    view.setFloat64(0, value, true);
+    view.setFloat64(8, value, true);
+    return [...simd(0x0c), ...bytes];
+  },
   extractLane: (v: Code, lane: 0 | 1): Code => seq(v, simd(0x21), [lane]),
+};
+
+export const v128 = {
+  /** Bits of a where mask is 1, of b where it is 0. */
+  bitselect: (a: Code, b: Code, mask: Code): Code => seq(a, b, mask, simd(0x52)),
+};
+
+/** Integer lanes, for building powers of two from exponents. */
+export const i32x4 = {
+  splat: (value: Code): Code => seq(value, simd(0x11)),
+  add: (a: Code, b: Code): Code => seq(a, b, simd(0xae)),
+  sub: (a: Code, b: Code): Code => seq(a, b, simd(0xb1)),
+  /** Arithmetic shift right of every lane by a scalar i32. */
+  shrS: (a: Code, bits: Code): Code => seq(a, bits, simd(0xac)),
+  /** The two f64 lanes truncated to i32 (saturating) in lanes 0 and 1; lanes 2 and 3 zero. */
+  truncSatF64x2Zero: (a: Code): Code => seq(a, simd(0xfc)),
+};
+
+export const i64x2 = {
+  /** i32 lanes 0 and 1, sign-extended to two i64 lanes. */
+  extendLowI32x4: (a: Code): Code => seq(a, simd(0xc7)),
+  /** Shift left of both lanes by a scalar i32. */
+  shl: (a: Code, bits: Code): Code => seq(a, bits, simd(0xcb)),
 };
 
 /**
