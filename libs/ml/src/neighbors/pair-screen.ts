@@ -1,20 +1,47 @@
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
 import { squaredNorms } from '../wasm/row-norms';
+import { f32ScreenSlack } from '../wasm/screen-rows-f32-function';
 import { neighborBound, offerNeighbor } from './nearest-neighbors';
 import { NeighborLists } from './neighbor-lists';
 
 /**
- * Relative slack on the expanded squared distance ‖a‖² + ‖b‖² − 2a·b. Its rounding error is below
- * (cols + 2)·2⁻⁵³·(‖a‖² + ‖b‖²) times a small constant; 1e-12 leaves a wide margin for any width
- * libs/ml sees, and only costs a few extra exact distances.
+ * Relative slack of the float64 screen on the expanded squared distance ‖a‖² + ‖b‖² − 2a·b. Its rounding
+ * error is below (cols + 2)·2⁻⁵³·(‖a‖² + ‖b‖²) times a small constant; 1e-12 leaves a wide margin for any
+ * width libs/ml sees, and only costs a few extra exact distances.
  */
 const EXPANSION_SLACK = 1e-12;
+
+/**
+ * The float32 screen's error bound is relative to ‖a‖² + ‖b‖², which holds while no product of two values
+ * overflows (|values| ≤ 1e15) and while the absolute error of products that underflow (≤ 2⁻¹⁴⁹ each) stays
+ * far below the slack: every row's squared norm 0 (a row at the mean, exact in float32) or ≥ 1e-30. Other data
+ * is screened in float64.
+ */
+const F32_SCREEN = { maxValue: 1e15, minSquaredNorm: 1e-30 };
+
+function centredRows(rows: Float64Array, cols: number): Float64Array {
+  const n = rows.length / cols;
+  const means = new Float64Array(cols);
+  for (let i = 0; i < n; i++) for (let c = 0; c < cols; c++) means[c] += rows[i * cols + c];
+  for (let c = 0; c < cols; c++) means[c] /= n;
+  return rows.map((v, at) => v - means[at % cols]);
+}
+
+function fitsFloat32Screen(rows: Float64Array, norms: Float64Array): boolean {
+  for (let i = 0; i < rows.length; i++) if (Math.abs(rows[i]) > F32_SCREEN.maxValue) return false;
+  return norms.every((norm) => norm === 0 || norm >= F32_SCREEN.minSquaredNorm);
+}
 
 /**
  * Visits pairs of training rows and offers each one's exact distance to both rows' lists (the distance is
  * symmetric, so a pair (i, j > i) is visited once for both). A SIMD kernel computes row i's dot products
  * with a run of later rows; the expansion ‖a‖² + ‖b‖² − 2a·b, loosened by its rounding error, only screens
- * pairs against each list's current bound. A pair that might enter either list gets its exact distance
+ * pairs against each list's current bound. The products are taken on float32 copies of the rows (four
+ * columns per SIMD instruction, where float64 takes two), with the slack widened for float32's rounding
+ * (f32ScreenSlack: ~3e-6 of ‖a‖² + ‖b‖² at 40 columns), on rows centred on their column means so that the
+ * norms and with them the slack do not grow with the data's offset; data outside F32_SCREEN is screened in
+ * float64 as it is. Centring in float64 moves a distance by ~1e-16 of the rows' magnitude, far inside
+ * the slack. A pair that might enter either list gets its exact distance
  * from coordinate differences, bit for bit kNearest's, so duplicates stay at exactly 0 and the lists do not
  * depend on the screen, nor on the order pairs are visited in. Brute force beats the projection sweep
  * here: in 17 to 39 standardised columns one axis prunes little, while the screen costs a couple of SIMD
@@ -23,7 +50,9 @@ const EXPANSION_SLACK = 1e-12;
 export class PairScreen {
   private readonly width: number;
   private readonly kernel: DotRowsKernel;
-  private readonly rows: Float64Array;
+  /** Float32 rows, or float64 ones where the data does not fit the float32 screen. */
+  private readonly rows: Float32Array | Float64Array;
+  private readonly slack: number;
   private readonly norms: Float64Array;
   private readonly bound: Float64Array;
   private readonly candidates: Int32Array;
@@ -35,22 +64,33 @@ export class PairScreen {
   ) {
     const n = training.length / cols;
     const width = (this.width = paddedWidth(cols));
-    this.kernel = DotRowsKernel.create(n * width, n, n, n / 2);
-    this.rows = this.kernel.allocPadded(training, cols);
+    // Distances do not move with the origin, the slack does (it scales with the norms): the float32 screen
+    // sees the rows centred on their column means, so data far from 0 is not screened by its offset.
+    const centred = centredRows(training, cols);
+    const centredNorms = squaredNorms(centred, cols);
+    const f32 = fitsFloat32Screen(centred, centredNorms);
+    const screened = f32 ? centred : training;
+    // Room counts in float64: float32 rows take half as much.
+    this.kernel = DotRowsKernel.create(f32 ? Math.ceil((n * width) / 2) : n * width, n, n, n / 2);
+    this.rows = f32 ? this.kernel.allocPaddedFloat32(screened, cols) : this.kernel.allocPadded(screened, cols);
+    this.slack = f32 ? f32ScreenSlack(width) : EXPANSION_SLACK;
     this.norms = this.kernel.alloc(n);
     this.bound = this.kernel.alloc(n).fill(Infinity);
     this.candidates = this.kernel.allocIndices(n);
-    this.norms.set(squaredNorms(training, cols));
+    this.norms.set(f32 ? centredNorms : squaredNorms(training, cols));
   }
 
   /** The pairs (i, j) with i in [iFrom, iTo), j in [jFrom, jTo) and j > i. */
   visit(iFrom: number, iTo: number, jFrom: number, jTo: number): void {
-    const { training, cols, rows, norms, bound, candidates, width } = this;
+    const { training, cols, rows, norms, bound, candidates, width, slack } = this;
     const { k, neighbors, distance2, steps, filled } = this.lists;
     for (let i = iFrom; i < iTo; i++) {
       const first = Math.max(i + 1, jFrom);
       if (first >= jTo) continue;
-      const found = this.kernel.screenRows(rows, i, rows, first, jTo - first, width, norms, bound, candidates, norms[i], bound[i], EXPANSION_SLACK);
+      const found =
+        rows instanceof Float32Array
+          ? this.kernel.screenRowsF32(rows, i, rows, first, jTo - first, width, norms, bound, candidates, norms[i], bound[i], slack)
+          : this.kernel.screenRows(rows, i, rows, first, jTo - first, width, norms, bound, candidates, norms[i], bound[i], slack);
       for (let t = 0; t < found; t++) {
         const j = first + candidates[t];
         const d2 = exactDistance2(training, i, j, cols);

@@ -38,6 +38,28 @@ describe('trainingNeighbors', () => {
     expect(ours.distance2.every((d) => d >= 0)).toBe(true);
   });
 
+  it.each([
+    ['far from the origin, where the expansion cancels (float32 screen, its slack at work)', 1e4, 1],
+    ['beyond the float32 screen’s range (screened in float64)', 0, 1e17],
+    ['below it', 0, 1e-17],
+  ])('gives kNearest’s lists bit for bit on rows %s', (_, offset, scale) => {
+    const cols = 39;
+    const rows = Float64Array.from(randomMatrix(500, cols, 7, gaussian).data, (v) => offset + v * scale);
+    const ours = search(rows, cols, 20);
+    const theirs = reference(rows, cols, 20);
+    expect(Array.from(ours.neighbors)).toEqual(Array.from(theirs.neighbors));
+    expect(Array.from(ours.distance2)).toEqual(Array.from(theirs.distance2));
+  });
+
+  it('gives kNearest’s lists bit for bit with constant columns, whose centring leaves rounding residues', () => {
+    const cols = 17;
+    const rows = Float64Array.from(randomMatrix(400, cols, 3, gaussian).data, (v, at) => (at % cols < 3 ? 0.1 * (1 + (at % cols)) : v));
+    const ours = search(rows, cols, 20);
+    const theirs = reference(rows, cols, 20);
+    expect(Array.from(ours.neighbors)).toEqual(Array.from(theirs.neighbors));
+    expect(Array.from(ours.distance2)).toEqual(Array.from(theirs.distance2));
+  });
+
   it('refuses more neighbours than other rows', () => {
     expect(() => search(Float64Array.of(1, 2, 3), 1, 3)).toThrow(RangeError);
   });

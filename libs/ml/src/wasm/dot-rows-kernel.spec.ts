@@ -1,4 +1,5 @@
 import { DotRowsKernel, paddedWidth } from './dot-rows-kernel';
+import { f32ScreenSlack } from './screen-rows-f32-function';
 
 /** A fixed pseudo-random sequence in [−1, 1), so failures reproduce. */
 function values(count: number, seed: number): Float64Array {
@@ -216,6 +217,44 @@ describe('DotRowsKernel.dotRowsBatch', () => {
       expect(out[12]).toBeCloseTo(Math.exp(-0.5), 15);
       expect(() => kernel.rbfRows(new Float64Array(7), rowNorms, landmarkNorms, 2, 3, 0.5, out, 0, 8)).toThrow(RangeError);
       expect(() => kernel.rbfRows(dots, rowNorms, landmarkNorms.subarray(0, 3), 2, 3, 0.5, out, 0, 8)).toThrow(/out of bounds/);
+    });
+  });
+
+  describe('screenRowsF32', () => {
+    it.each([
+      [39, 0],
+      [39, 100],
+      [17, 1e4],
+      [70, 3],
+    ])('passes every row whose exact squared distance is within its bound (%i columns, offset %d), with f32ScreenSlack', (cols, offset) => {
+      const n = 120;
+      const width = paddedWidth(cols);
+      const data = values(n * cols, cols + offset).map((v) => offset + v);
+      const kernel = DotRowsKernel.create(n * width, n, n, n);
+      const rows = kernel.allocPaddedFloat32(data, cols);
+      const norms = kernel.alloc(n);
+      const bounds = kernel.alloc(n);
+      const out = kernel.allocIndices(n);
+      for (let j = 0; j < n; j++) norms[j] = scalarDot(data, j * cols, data, j * cols, cols);
+      const exact = (i: number, j: number) => {
+        let d2 = 0;
+        for (let c = 0; c < cols; c++) d2 += (data[i * cols + c] - data[j * cols + c]) ** 2;
+        return d2;
+      };
+      let tight = 0;
+      let loose = 0;
+      for (let i = 0; i < n; i++) {
+        // Each row's bound exactly its distance to row i: all must pass; with no slack about half would not.
+        for (let j = 0; j < n; j++) bounds[j] = exact(i, j);
+        expect(kernel.screenRowsF32(rows, i, rows, 0, n, width, norms, bounds, out, norms[i], -Infinity, f32ScreenSlack(width))).toBe(n);
+        tight += kernel.screenRowsF32(rows, i, rows, 0, n, width, norms, bounds, out, norms[i], -Infinity, 0);
+        // Bounds at half the distance: the slack lets only near-zero distances through.
+        for (let j = 0; j < n; j++) bounds[j] = exact(i, j) / 2;
+        loose += kernel.screenRowsF32(rows, i, rows, 0, n, width, norms, bounds, out, norms[i], -Infinity, f32ScreenSlack(width));
+      }
+      if (offset >= 100) expect(tight).toBeLessThan(n * n);
+      // Far from the origin the slack, which scales with the norms, lets much through: PairScreen centres rows first.
+      if (offset <= 100) expect(loose).toBeLessThan(n * n * 0.1);
     });
   });
 });

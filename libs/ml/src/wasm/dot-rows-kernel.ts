@@ -1,5 +1,6 @@
 import { DOT_ROWS_BATCH_EXPORT, DOT_ROWS_EXPORT, DOT_ROWS_MEMORY, dotRowsModule, SCREEN_ROWS_EXPORT } from './dot-rows-module';
 import { RBF_ROWS_EXPORT } from './rbf-rows-function';
+import { SCREEN_ROWS_F32_EXPORT } from './screen-rows-f32-function';
 
 const PAGE_BYTES = 65_536;
 /** Addresses are i32 with unsigned arithmetic; 2 GiB keeps every sum far from wrapping. */
@@ -22,7 +23,7 @@ export function paddedWidth(cols: number): number {
  */
 export class DotRowsKernel {
   private readonly memory: WebAssembly.Memory;
-  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch' | 'rbfRows', (...args: number[]) => void>>();
+  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch' | 'rbfRows' | 'screenRowsF32', (...args: number[]) => void>>();
   private readonly foundCount: Int32Array;
   private next = 0;
 
@@ -39,7 +40,7 @@ export class DotRowsKernel {
       if (!module) compiled.set(width, (module = new WebAssembly.Module(dotRowsModule(width))));
       const exports = new WebAssembly.Instance(module, { [DOT_ROWS_MEMORY.module]: { [DOT_ROWS_MEMORY.field]: this.memory } }).exports;
       const exported = (name: string) => exports[name] as (...args: number[]) => void;
-      functions = { dotRows: exported(DOT_ROWS_EXPORT), screenRows: exported(SCREEN_ROWS_EXPORT), dotRowsBatch: exported(DOT_ROWS_BATCH_EXPORT), rbfRows: exported(RBF_ROWS_EXPORT) };
+      functions = { dotRows: exported(DOT_ROWS_EXPORT), screenRows: exported(SCREEN_ROWS_EXPORT), dotRowsBatch: exported(DOT_ROWS_BATCH_EXPORT), rbfRows: exported(RBF_ROWS_EXPORT), screenRowsF32: exported(SCREEN_ROWS_F32_EXPORT) };
       this.instances.set(width, functions);
     }
     return functions;
@@ -69,6 +70,24 @@ export class DotRowsKernel {
     const view = new Int32Array(this.memory.buffer, this.next, length);
     this.next += bytes;
     return view;
+  }
+
+  /** A zeroed float32 array in the kernel's memory (room for it counts as length / 2 float64). */
+  allocFloat32(length: number): Float32Array {
+    const bytes = Math.ceil((length * 4) / ALIGN) * ALIGN;
+    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more float32 asked for`);
+    const view = new Float32Array(this.memory.buffer, this.next, length);
+    this.next += bytes;
+    return view;
+  }
+
+  /** `rows` (row-major, `cols` wide) rounded to float32, in a new array with rows `paddedWidth(cols)` wide. */
+  allocPaddedFloat32(rows: ArrayLike<number>, cols: number): Float32Array {
+    const count = rows.length / cols;
+    const width = paddedWidth(cols);
+    const out = this.allocFloat32(count * width);
+    for (let r = 0; r < count; r++) for (let c = 0; c < cols; c++) out[r * width + c] = rows[r * cols + c];
+    return out;
   }
 
   /** `rows` (row-major, `cols` wide) copied into a new array with rows `paddedWidth(cols)` wide. */
@@ -115,6 +134,18 @@ export class DotRowsKernel {
       throw new RangeError('rbfRows out of bounds');
     }
     this.functions(4).rbfRows(dots.byteOffset, rowNorms.byteOffset, landmarkNorms.byteOffset, rows, count, gamma, out.byteOffset + outAt * 8, outWidth * 8);
+  }
+
+  /**
+   * screenRows on float32 rows (from allocPaddedFloat32), twice the columns per instruction. A superset of
+   * the rows within the bounds when slack ≥ f32ScreenSlack(width), which allows for float32 rounding.
+   */
+  screenRowsF32(a: Float32Array, aRow: number, b: Float32Array, bRow: number, count: number, width: number, norms: Float64Array, bounds: Float64Array, out: Int32Array, normA: number, boundA: number, slack: number): number {
+    for (const array of [a, b, norms, bounds, out]) if (array.buffer !== this.memory.buffer) throw new RangeError('screenRowsF32 takes arrays allocated by this kernel');
+    if (width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${width}`);
+    if ((aRow + 1) * width > a.length || (bRow + count) * width > b.length || bRow + count > norms.length || bRow + count > bounds.length || count > out.length) throw new RangeError('screenRowsF32 out of bounds');
+    this.functions(width).screenRowsF32(a.byteOffset + aRow * width * 4, b.byteOffset + bRow * width * 4, count, norms.byteOffset + bRow * 8, bounds.byteOffset + bRow * 8, out.byteOffset, this.foundCount.byteOffset, normA, boundA, slack);
+    return this.foundCount[0];
   }
 
   /**

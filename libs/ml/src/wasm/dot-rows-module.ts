@@ -1,4 +1,5 @@
 import { rbfRowsFunction } from './rbf-rows-function';
+import { screenRowsF32Function } from './screen-rows-f32-function';
 import { Code, control, f64, f64x2, i32, local, seq, ValueType, wasmModule } from './wasm-binary';
 
 export const DOT_ROWS_EXPORT = 'dot_rows';
@@ -311,9 +312,10 @@ const BATCH_BLOCK = 3;
 /**
  * The module for rows `width` wide (a multiple of 4): `dot_rows`, `screen_rows` and `dot_rows_batch` over one
  * private memory, the width parameter of the first two equal to this one, and `rbf_rows`, which turns
- * dot products into RBF kernel values on the same memory.
+ * dot products into RBF kernel values on the same memory, and `screen_rows_f32`, screen_rows on float32
+ * copies of rows this wide.
  */
 export function dotRowsModule(width: number): Uint8Array {
   if (!Number.isInteger(width) || width < 4 || width % 4 !== 0) throw new RangeError(`width must be a positive multiple of 4, got ${width}`);
-  return wasmModule({ ...DOT_ROWS_MEMORY, minPages: 1, shared: false }, [dotRows(width), screenRows(width), dotRowsBatch(width), rbfRowsFunction()]);
+  return wasmModule({ ...DOT_ROWS_MEMORY, minPages: 1, shared: false }, [dotRows(width), screenRows(width), dotRowsBatch(width), rbfRowsFunction(), screenRowsF32Function(width)]);
 }

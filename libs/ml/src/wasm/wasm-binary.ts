@@ -75,6 +75,8 @@ export const f32 = {
 };
 
 export const f64 = {
+  /** The f32 on the stack, widened exactly. */
+  promoteF32: (a: Code): Code => seq(a, [0xbb]),
   add: (a: Code, b: Code): Code => seq(a, b, [0xa0]),
   sub: (a: Code, b: Code): Code => seq(a, b, [0xa1]),
   mul: (a: Code, b: Code): Code => seq(a, b, [0xa2]),
@@ -118,6 +120,15 @@ export const f64x2 = {
 export const v128 = {
   /** Bits of a where mask is 1, of b where it is 0. */
   bitselect: (a: Code, b: Code, mask: Code): Code => seq(a, b, mask, simd(0x52)),
+};
+
+/** Four f32 lanes, for screens that only need a bound (their rounding error is allowed for by the caller). */
+export const f32x4 = {
+  /** Alignment hint 4 bytes. */
+  load: (address: Code, offset = 0): Code => seq(address, simd(0x00), memarg(2, offset)),
+  add: (a: Code, b: Code): Code => seq(a, b, simd(0xe4)),
+  mul: (a: Code, b: Code): Code => seq(a, b, simd(0xe6)),
+  extractLane: (v: Code, lane: 0 | 1 | 2 | 3): Code => seq(v, simd(0x1f), [lane]),
 };
 
 /** Integer lanes, for building powers of two from exponents. */

@@ -1,0 +1,113 @@
+import { Code, control, f32x4, f64, f64x2, i32, KernelFunction, local, seq, ValueType } from './wasm-binary';
+
+export const SCREEN_ROWS_F32_EXPORT = 'screen_rows_f32';
+
+const get = local.get;
+const set = local.set;
+const c = i32.const;
+
+/** Rows screened side by side, each with its own sum: their chains of adds overlap. */
+const BLOCK = 4;
+/** Rows up to this many floats are summed by straight-line code with constant offsets. */
+const UNROLL_FLOATS = 64;
+
+/**
+ * The relative slack that makes screen_rows_f32 a superset screen for rows `width` floats wide. With q = width/4
+ * chunks, a lane sums q rounded products in f32 and the inputs were rounded to f32 once each, so the dot
+ * product is off by at most (q + 3)·2⁻²⁴·Σ|a_c·b_c| ≤ (q + 3)·2⁻²⁴·(‖a‖² + ‖b‖²)/2 (the lanes are added in
+ * float64, exactly enough). Twice the dot product is what the expansion subtracts; four times more margin.
+ */
+export function f32ScreenSlack(width: number): number {
+  return (width / 4 + 3) * 2 ** -22;
+}
+
+/**
+ * `screen_rows_f32(a, b, count, norms, bounds, out, outCount, normA, boundA, slack)`: screen_rows with the
+ * dot products taken on float32 copies of the rows (a and b, `width` floats apart): four columns per
+ * instruction instead of two. ‖a‖² + ‖b_j‖² − 2a·b_j − slack·(‖a‖² + ‖b_j‖²) ≤ boundA or ≤ bounds[j] passes
+ * row j (its index goes to out, their number to the i32 at outCount); norms and bounds are float64. With
+ * slack ≥ f32ScreenSlack(width) what passes is a superset of the rows within the bounds.
+ */
+export function screenRowsF32Function(width: number): KernelFunction {
+  const P = { a: 0, b: 1, count: 2, norms: 3, bounds: 4, out: 5, outCount: 6, normA: 7, boundA: 8, slack: 9 };
+  const L = { j: 10, bRow: 11, found: 12, c: 13 };
+  const F = { dot: 14, sum: 15, screen: 16 };
+  const acc = (r: number) => 17 + r;
+  const aChunk = 17 + BLOCK;
+  const rowBytes = width * 4;
+  const chunks = width / 4;
+
+  const laneSum = (v: Code): Code =>
+    f64.add(f64.add(f64.promoteF32(f32x4.extractLane(v, 0)), f64.promoteF32(f32x4.extractLane(v, 1))), f64.add(f64.promoteF32(f32x4.extractLane(v, 2)), f64.promoteF32(f32x4.extractLane(v, 3))));
+  /** Screens row j + r, its dot product in local dot. */
+  const screenRow = (r: number): Code =>
+    seq(
+      set(F.sum, f64.add(get(P.normA), f64.load(i32.add(get(P.norms), i32.shl(get(L.j), c(3))), 8 * r))),
+      set(F.screen, f64.sub(f64.sub(get(F.sum), f64.add(get(F.dot), get(F.dot))), f64.mul(get(P.slack), get(F.sum)))),
+      control.if(
+        i32.or(f64.le(get(F.screen), get(P.boundA)), f64.le(get(F.screen), f64.load(i32.add(get(P.bounds), i32.shl(get(L.j), c(3))), 8 * r))),
+        i32.store(i32.add(get(P.out), i32.shl(get(L.found), c(2))), i32.add(get(L.j), c(r))),
+        set(L.found, i32.add(get(L.found), c(1))),
+      ),
+    );
+  const blocked = seq(
+    ...Array.from({ length: BLOCK }, (_, r) => set(acc(r), f64x2.zero())),
+    ...Array.from({ length: chunks }, (_, p) =>
+      seq(
+        set(aChunk, f32x4.load(get(P.a), 16 * p)),
+        ...Array.from({ length: BLOCK }, (_, r) => set(acc(r), f32x4.add(get(acc(r)), f32x4.mul(get(aChunk), f32x4.load(get(L.bRow), r * rowBytes + 16 * p))))),
+      ),
+    ),
+    ...Array.from({ length: BLOCK }, (_, r) => seq(set(F.dot, laneSum(get(acc(r)))), screenRow(r))),
+  );
+  const single = seq(
+    set(acc(0), f64x2.zero()),
+    set(L.c, c(0)),
+    control.block(
+      control.loop(
+        control.brIf(1, i32.geU(get(L.c), c(rowBytes))),
+        set(acc(0), f32x4.add(get(acc(0)), f32x4.mul(f32x4.load(i32.add(get(P.a), get(L.c))), f32x4.load(i32.add(get(L.bRow), get(L.c)))))),
+        set(L.c, i32.add(get(L.c), c(16))),
+        control.br(0),
+      ),
+    ),
+    set(F.dot, laneSum(get(acc(0)))),
+    screenRow(0),
+  );
+  const body = seq(
+    set(L.found, c(0)),
+    set(L.bRow, get(P.b)),
+    set(L.j, c(0)),
+    width <= UNROLL_FLOATS
+      ? control.block(
+          control.loop(
+            control.brIf(1, i32.gtU(i32.add(get(L.j), c(BLOCK)), get(P.count))),
+            blocked,
+            set(L.bRow, i32.add(get(L.bRow), c(BLOCK * rowBytes))),
+            set(L.j, i32.add(get(L.j), c(BLOCK))),
+            control.br(0),
+          ),
+        )
+      : [],
+    control.block(
+      control.loop(
+        control.brIf(1, i32.geU(get(L.j), get(P.count))),
+        single,
+        set(L.bRow, i32.add(get(L.bRow), c(rowBytes))),
+        set(L.j, i32.add(get(L.j), c(1))),
+        control.br(0),
+      ),
+    ),
+    i32.store(get(P.outCount), get(L.found)),
+  );
+  return {
+    exportName: SCREEN_ROWS_F32_EXPORT,
+    params: [...Array<typeof ValueType.i32>(7).fill(ValueType.i32), ValueType.f64, ValueType.f64, ValueType.f64],
+    locals: [
+      { count: 4, type: ValueType.i32 },
+      { count: 3, type: ValueType.f64 },
+      { count: BLOCK + 1, type: ValueType.v128 },
+    ],
+    body,
+  };
+}
