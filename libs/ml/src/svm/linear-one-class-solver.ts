@@ -30,9 +30,20 @@ export function solveLinearOneClass(features: Float64Array, n: number, m: number
     for (let c = 0, o = i * m; c < m; c++) w[c] += alpha[i] * features[o + c];
   }
   const dot = (i: number): number => {
-    let sum = 0;
-    for (let c = 0, o = i * m; c < m; c++) sum += w[c] * features[o + c];
-    return sum;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const o = i * m;
+    let c = 0;
+    for (; c + 3 < m; c += 4) {
+      s0 += w[c] * features[o + c];
+      s1 += w[c + 1] * features[o + c + 1];
+      s2 += w[c + 2] * features[o + c + 2];
+      s3 += w[c + 3] * features[o + c + 3];
+    }
+    for (; c < m; c++) s0 += w[c] * features[o + c];
+    return s0 + s1 + (s2 + s3);
   };
   const squaredNorm = (i: number): number => {
     if (Number.isNaN(QD[i])) {
