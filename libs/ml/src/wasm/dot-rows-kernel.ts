@@ -56,47 +56,35 @@ export class DotRowsKernel {
 
   /** A zeroed float64 array in the kernel's memory. */
   alloc(length: number): Float64Array {
-    const bytes = Math.ceil((length * 8) / ALIGN) * ALIGN;
-    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more float64 asked for`);
-    const view = new Float64Array(this.memory.buffer, this.next, length);
-    this.next += bytes;
-    return view;
+    return this.view(Float64Array, length, 'float64');
   }
 
   /** A zeroed int32 array in the kernel's memory (room for it counts as length / 2 float64). */
   allocIndices(length: number): Int32Array {
-    const bytes = Math.ceil((length * 4) / ALIGN) * ALIGN;
-    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more int32 asked for`);
-    const view = new Int32Array(this.memory.buffer, this.next, length);
-    this.next += bytes;
-    return view;
+    return this.view(Int32Array, length, 'int32');
   }
 
   /** A zeroed float32 array in the kernel's memory (room for it counts as length / 2 float64). */
   allocFloat32(length: number): Float32Array {
-    const bytes = Math.ceil((length * 4) / ALIGN) * ALIGN;
-    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more float32 asked for`);
-    const view = new Float32Array(this.memory.buffer, this.next, length);
-    this.next += bytes;
-    return view;
-  }
-
-  /** `rows` (row-major, `cols` wide) rounded to float32, in a new array with rows `paddedWidth(cols)` wide. */
-  allocPaddedFloat32(rows: ArrayLike<number>, cols: number): Float32Array {
-    const count = rows.length / cols;
-    const width = paddedWidth(cols);
-    const out = this.allocFloat32(count * width);
-    for (let r = 0; r < count; r++) for (let c = 0; c < cols; c++) out[r * width + c] = rows[r * cols + c];
-    return out;
+    return this.view(Float32Array, length, 'float32');
   }
 
   /** `rows` (row-major, `cols` wide) copied into a new array with rows `paddedWidth(cols)` wide. */
   allocPadded(rows: ArrayLike<number>, cols: number): Float64Array {
-    const count = rows.length / cols;
-    const width = paddedWidth(cols);
-    const out = this.alloc(count * width);
-    for (let r = 0; r < count; r++) for (let c = 0; c < cols; c++) out[r * width + c] = rows[r * cols + c];
-    return out;
+    return padRows(rows, cols, this.alloc((rows.length / cols) * paddedWidth(cols)));
+  }
+
+  /** `rows` (row-major, `cols` wide) rounded to float32, in a new array with rows `paddedWidth(cols)` wide. */
+  allocPaddedFloat32(rows: ArrayLike<number>, cols: number): Float32Array {
+    return padRows(rows, cols, this.allocFloat32((rows.length / cols) * paddedWidth(cols)));
+  }
+
+  private view<T>(View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number }, length: number, type: string): T {
+    const bytes = Math.ceil((length * View.BYTES_PER_ELEMENT) / ALIGN) * ALIGN;
+    if (this.next + bytes > this.capacityBytes) throw new RangeError(`kernel memory exhausted: ${length} more ${type} asked for`);
+    const view = new View(this.memory.buffer, this.next, length);
+    this.next += bytes;
+    return view;
   }
 
   /**
@@ -160,4 +148,10 @@ export class DotRowsKernel {
     this.functions(width).screenRows(a.byteOffset + aRow * width * 8, b.byteOffset + bRow * width * 8, count, width, norms.byteOffset + bRow * 8, bounds.byteOffset + bRow * 8, out.byteOffset, this.foundCount.byteOffset, normA, boundA, slack);
     return this.foundCount[0];
   }
+}
+
+function padRows<T extends Float64Array | Float32Array>(rows: ArrayLike<number>, cols: number, out: T): T {
+  const width = paddedWidth(cols);
+  for (let r = 0; r < rows.length / cols; r++) for (let c = 0; c < cols; c++) out[r * width + c] = rows[r * cols + c];
+  return out;
 }
