@@ -14,22 +14,24 @@ const EXPANSION_SLACK = 1e-12;
 /**
  * The float32 screen's error bound is relative to ‖a‖² + ‖b‖², which holds while no product of two values
  * overflows (|values| ≤ 1e15) and while the absolute error of products that underflow (≤ 2⁻¹⁴⁹ each) stays
- * far below the slack: every row's squared norm 0 (a row at the mean, exact in float32) or ≥ 1e-30. Other data
- * is screened in float64.
+ * far below the slack: every row's squared norm 0 or ≥ 1e-30. And the slack, growing with the norms, only
+ * screens well while the rows sit around the origin, as standardised data (LOF's default) does: the mean
+ * row's squared norm at most 3× the total variance, so norms are within ~4× the spread. Other data is
+ * screened in float64.
  */
-const F32_SCREEN = { maxValue: 1e15, minSquaredNorm: 1e-30 };
+const F32_SCREEN = { maxValue: 1e15, minSquaredNorm: 1e-30, maxOffsetToSpread: 3 };
 
-function centredRows(rows: Float64Array, cols: number): Float64Array {
-  const n = rows.length / cols;
-  const means = new Float64Array(cols);
-  for (let i = 0; i < n; i++) for (let c = 0; c < cols; c++) means[c] += rows[i * cols + c];
-  for (let c = 0; c < cols; c++) means[c] /= n;
-  return rows.map((v, at) => v - means[at % cols]);
-}
-
-function fitsFloat32Screen(rows: Float64Array, norms: Float64Array): boolean {
+function fitsFloat32Screen(rows: Float64Array, cols: number, norms: Float64Array): boolean {
   for (let i = 0; i < rows.length; i++) if (Math.abs(rows[i]) > F32_SCREEN.maxValue) return false;
-  return norms.every((norm) => norm === 0 || norm >= F32_SCREEN.minSquaredNorm);
+  if (!norms.every((norm) => norm === 0 || norm >= F32_SCREEN.minSquaredNorm)) return false;
+  const n = norms.length;
+  const means = new Float64Array(cols);
+  for (let i = 0; i < rows.length; i++) means[i % cols] += rows[i];
+  let offset = 0;
+  for (let c = 0; c < cols; c++) offset += (means[c] /= n) ** 2;
+  let spread = 0;
+  for (let i = 0; i < rows.length; i++) spread += (rows[i] - means[i % cols]) ** 2;
+  return offset <= F32_SCREEN.maxOffsetToSpread * (spread / n);
 }
 
 /**
@@ -38,10 +40,7 @@ function fitsFloat32Screen(rows: Float64Array, norms: Float64Array): boolean {
  * with a run of later rows; the expansion ‖a‖² + ‖b‖² − 2a·b, loosened by its rounding error, only screens
  * pairs against each list's current bound. The products are taken on float32 copies of the rows (four
  * columns per SIMD instruction, where float64 takes two), with the slack widened for float32's rounding
- * (f32ScreenSlack: ~3e-6 of ‖a‖² + ‖b‖² at 40 columns), on rows centred on their column means so that the
- * norms and with them the slack do not grow with the data's offset; data outside F32_SCREEN is screened in
- * float64 as it is. Centring in float64 moves a distance by ~1e-16 of the rows' magnitude, far inside
- * the slack. A pair that might enter either list gets its exact distance
+ * (f32ScreenSlack: ~3e-6 of ‖a‖² + ‖b‖² at 40 columns), where the data fits F32_SCREEN; elsewhere in float64. A pair that might enter either list gets its exact distance
  * from coordinate differences, bit for bit kNearest's, so duplicates stay at exactly 0 and the lists do not
  * depend on the screen, nor on the order pairs are visited in. Brute force beats the projection sweep
  * here: in 17 to 39 standardised columns one axis prunes little, while the screen costs a couple of SIMD
@@ -64,20 +63,16 @@ export class PairScreen {
   ) {
     const n = training.length / cols;
     const width = (this.width = paddedWidth(cols));
-    // Distances do not move with the origin, the slack does (it scales with the norms): the float32 screen
-    // sees the rows centred on their column means, so data far from 0 is not screened by its offset.
-    const centred = centredRows(training, cols);
-    const centredNorms = squaredNorms(centred, cols);
-    const f32 = fitsFloat32Screen(centred, centredNorms);
-    const screened = f32 ? centred : training;
+    const rowNorms = squaredNorms(training, cols);
+    const f32 = fitsFloat32Screen(training, cols, rowNorms);
     // Room counts in float64: float32 rows take half as much.
     this.kernel = DotRowsKernel.create(f32 ? Math.ceil((n * width) / 2) : n * width, n, n, n / 2);
-    this.rows = f32 ? this.kernel.allocPaddedFloat32(screened, cols) : this.kernel.allocPadded(screened, cols);
+    this.rows = f32 ? this.kernel.allocPaddedFloat32(training, cols) : this.kernel.allocPadded(training, cols);
     this.slack = f32 ? f32ScreenSlack(width) : EXPANSION_SLACK;
     this.norms = this.kernel.alloc(n);
     this.bound = this.kernel.alloc(n).fill(Infinity);
     this.candidates = this.kernel.allocIndices(n);
-    this.norms.set(f32 ? centredNorms : squaredNorms(training, cols));
+    this.norms.set(rowNorms);
   }
 
   /** The pairs (i, j) with i in [iFrom, iTo), j in [jFrom, jTo) and j > i. */

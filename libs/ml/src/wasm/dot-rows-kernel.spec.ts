@@ -253,7 +253,7 @@ describe('DotRowsKernel.dotRowsBatch', () => {
         loose += kernel.screenRowsF32(rows, i, rows, 0, n, width, norms, bounds, out, norms[i], -Infinity, f32ScreenSlack(width));
       }
       if (offset >= 100) expect(tight).toBeLessThan(n * n);
-      // Far from the origin the slack, which scales with the norms, lets much through: PairScreen centres rows first.
+      // Far from the origin the slack, which scales with the norms, lets much through: PairScreen screens such data in float64.
       if (offset <= 100) expect(loose).toBeLessThan(n * n * 0.1);
     });
   });
