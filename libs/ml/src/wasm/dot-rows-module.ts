@@ -1,4 +1,5 @@
 import { rbfRowsFunction } from './rbf-rows-function';
+import { screenRowCode } from './screen-row';
 import { screenRowsF32Function } from './screen-rows-f32-function';
 import { Code, control, f64, f64x2, i32, local, seq, ValueType, wasmModule } from './wasm-binary';
 
@@ -135,17 +136,8 @@ function screenRows(width: number) {
   const blockAcc = screen + 1; // BLOCK accumulators, then the shared a chunk
   const aChunk = blockAcc + BLOCK;
   const rowBytes = width * 8;
-  /** Screens row j + r given its dot product on the stack's local `dot`. */
-  const screenRow = (r: number): Code =>
-    seq(
-      set(sum, f64.add(get(P.normA), f64.load(i32.add(get(P.norms), i32.shl(get(l.j), c(3))), 8 * r))),
-      set(screen, f64.sub(f64.sub(get(sum), f64.add(get(dot), get(dot))), f64.mul(get(P.slack), get(sum)))),
-      control.if(
-        i32.or(f64.le(get(screen), get(P.boundA)), f64.le(get(screen), f64.load(i32.add(get(P.bounds), i32.shl(get(l.j), c(3))), 8 * r))),
-        i32.store(i32.add(get(P.out), i32.shl(get(found), c(2))), i32.add(get(l.j), c(r))),
-        set(found, i32.add(get(found), c(1))),
-      ),
-    );
+  /** Screens row j + r given its dot product in local `dot`. */
+  const screenRow = (r: number): Code => screenRowCode({ norms: P.norms, bounds: P.bounds, out: P.out, normA: P.normA, boundA: P.boundA, slack: P.slack, j: l.j, found, dot, sum, screen }, r);
   // BLOCK rows at a time share each chunk of a and run BLOCK independent sums, which hides the add latency
   // a single row's chain of width/2 dependent adds would wait on.
   const blocked =

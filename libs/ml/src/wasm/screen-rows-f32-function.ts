@@ -1,3 +1,4 @@
+import { screenRowCode } from './screen-row';
 import { Code, control, f32x4, f64, f64x2, i32, KernelFunction, local, seq, ValueType } from './wasm-binary';
 
 export const SCREEN_ROWS_F32_EXPORT = 'screen_rows_f32';
@@ -40,16 +41,7 @@ export function screenRowsF32Function(width: number): KernelFunction {
   const laneSum = (v: Code): Code =>
     f64.add(f64.add(f64.promoteF32(f32x4.extractLane(v, 0)), f64.promoteF32(f32x4.extractLane(v, 1))), f64.add(f64.promoteF32(f32x4.extractLane(v, 2)), f64.promoteF32(f32x4.extractLane(v, 3))));
   /** Screens row j + r, its dot product in local dot. */
-  const screenRow = (r: number): Code =>
-    seq(
-      set(F.sum, f64.add(get(P.normA), f64.load(i32.add(get(P.norms), i32.shl(get(L.j), c(3))), 8 * r))),
-      set(F.screen, f64.sub(f64.sub(get(F.sum), f64.add(get(F.dot), get(F.dot))), f64.mul(get(P.slack), get(F.sum)))),
-      control.if(
-        i32.or(f64.le(get(F.screen), get(P.boundA)), f64.le(get(F.screen), f64.load(i32.add(get(P.bounds), i32.shl(get(L.j), c(3))), 8 * r))),
-        i32.store(i32.add(get(P.out), i32.shl(get(L.found), c(2))), i32.add(get(L.j), c(r))),
-        set(L.found, i32.add(get(L.found), c(1))),
-      ),
-    );
+  const screenRow = (r: number): Code => screenRowCode({ norms: P.norms, bounds: P.bounds, out: P.out, normA: P.normA, boundA: P.boundA, slack: P.slack, j: L.j, found: L.found, ...F }, r);
   const blocked = seq(
     ...Array.from({ length: BLOCK }, (_, r) => set(acc(r), f64x2.zero())),
     ...Array.from({ length: chunks }, (_, p) =>
