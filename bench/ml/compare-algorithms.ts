@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import { join } from 'node:path';
 import { featureMatrix, FeatureMatrix } from '../../libs/ml/src/features';
-import { OnnxScorer } from '../../libs/ml/src/scoring';
+import { OnnxScorer, onnxSliceRows, scoreInSlices } from '../../libs/ml/src/scoring';
 import { ALGORITHMS, LOF_CAP, NU, NYSTROEM_COMPONENTS, OCSVM_CAP, SEED } from './comparison-algorithms';
 import { ComparisonDataset, producerDatasets, publicDatasets } from './comparison-datasets';
 import { qualityFigures } from './comparison-metrics';
@@ -17,20 +17,28 @@ import { ComparisonResults, htmlReport, markdownReport } from './comparison-repo
  * read ratios, not absolute figures.
  */
 const EVENTS = Number(process.argv[2] ?? 40_000);
-const SLICE = 2048;
 const python = process.env.FLOWSENTRY_PYTHON;
 const REPORTS = join(__dirname, 'reports');
 
 const seconds = (start: number): number => (performance.now() - start) / 1000;
 
-async function onnxRowsPerS(bytes: Uint8Array, test: FeatureMatrix, threads: number): Promise<number> {
+/**
+ * onnxruntime rows/s as the monitor and evaluator score: through OnnxScorer, in the slices they use
+ * (onnxSliceRows: distance and kernel graphs in slices, forests whole). Also the largest |ONNX − TypeScript|
+ * score, the agreement the exports promise (1e-5).
+ */
+async function onnxScoring(bytes: Uint8Array, test: FeatureMatrix, reference: Float64Array, threads: number): Promise<{ rowsPerS: number; maxDifference: number }> {
   const scorer = await OnnxScorer.create(bytes, { threads });
   try {
-    const slice = (from: number) => featureMatrix(test.data.subarray(from * test.cols, Math.min(test.rows, from + SLICE) * test.cols), test.cols);
-    await scorer.score(slice(0)); // warm-up: first-run allocations and constant folding
+    const sliceRows = onnxSliceRows(scorer.metadata);
+    // Warm-up, large enough to reach the workers too: first-run allocations.
+    await scorer.score(featureMatrix(test.data.subarray(0, Math.min(test.rows, sliceRows, 2048) * test.cols), test.cols));
     const start = performance.now();
-    for (let from = 0; from < test.rows; from += SLICE) await scorer.score(slice(from));
-    return test.rows / seconds(start);
+    const { scoreSamples } = await scoreInSlices(scorer, test, sliceRows);
+    const rowsPerS = test.rows / seconds(start);
+    let maxDifference = 0;
+    scoreSamples.forEach((score, i) => (maxDifference = Math.max(maxDifference, Math.abs(score - reference[i]))));
+    return { rowsPerS, maxDifference };
   } finally {
     await scorer.release();
   }
@@ -77,6 +85,9 @@ async function main(): Promise<void> {
             console.error(`${id} ${algorithm.key}: trained on 2 threads in ${trainS2.toFixed(2)} s`);
           }
           const bytes = model.onnx();
+          const onnx1 = await onnxScoring(bytes, task.test, scoreSamples, 1);
+          const onnx2 = await onnxScoring(bytes, task.test, scoreSamples, 2);
+          console.error(`${id} ${algorithm.key}: ONNX ${Math.round(onnx1.rowsPerS)} / ${Math.round(onnx2.rowsPerS)} rows/s (1 / 2 thr), largest |ONNX − TS| ${Math.max(onnx1.maxDifference, onnx2.maxDifference).toExponential(1)}`);
           costs.push({
             dataset: dataset.name,
             algorithm: algorithm.label,
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
             oursTrainS: trainS,
             oursTrainS2: trainS2,
             oursTsRowsPerS: tsRowsPerS,
-            oursOnnxRowsPerS: { '1': await onnxRowsPerS(bytes, task.test, 1), '2': await onnxRowsPerS(bytes, task.test, 2) },
+            oursOnnxRowsPerS: { '1': onnx1.rowsPerS, '2': onnx2.rowsPerS },
             oursBytes: bytes.length,
             sklearnFitS: {},
             sklearnRowsPerS: {},

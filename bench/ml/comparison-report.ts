@@ -60,7 +60,7 @@ export function markdownReport(results: ComparisonResults): string {
       lines.push(`| ${a.label} | ${d.kinds.map((k) => pair(pct(q.ours.recallByKind[k] ?? 0), pct(q.sklearn.recallByKind[k] ?? 0))).join(' | ')} |`);
     }
   }
-  lines.push('', '## Cost', '', 'flowsentry trains on 1 thread, and LOF also on 2 (1 / 2 thr); scoring is the TypeScript reference (1 thread) and onnxruntime with 1 and 2 threads (row split, 2,048-row slices). scikit-learn: n_jobs 1 / 2 where the estimator has n_jobs.', '');
+  lines.push('', '## Cost', '', 'flowsentry trains on 1 thread, and LOF also on 2 (1 / 2 thr); scoring is the TypeScript reference (1 thread) and onnxruntime through `OnnxScorer` with 1 and 2 threads (row split), fed as the monitor and evaluator feed it (`onnxSliceRows`): LOF and the SVMs in slices of 2,000,000 / compared rows, at most 4,096 (LOF 200 rows, exact OC-SVM 400, Nyström 4,096), the forest whole. scikit-learn: n_jobs 1 / 2 where the estimator has n_jobs.', '');
   lines.push('| data set | algorithm | training rows | flowsentry train s (1 / 2 thr) | sklearn fit s (1 / 2 jobs) | flowsentry TS rows/s | flowsentry ONNX rows/s (1 / 2 thr) | sklearn score_samples rows/s (1 / 2 jobs) | ONNX size | sklearn pickle |');
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of results.costs) {

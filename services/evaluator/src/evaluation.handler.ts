@@ -272,7 +272,7 @@ export class EvaluationHandler implements PipelineStep<typeof Topics.modelTraine
 
   private async score(scorer: OnnxScorer, matrix: FeatureMatrix, timed: (engine: ScoringEngine, rows: number, seconds: number) => void): Promise<Float64Array> {
     const started = process.hrtime.bigint();
-    // A LOF graph's memory grows with batch × stored rows, so it is fed in slices.
+    // LOF and SVM graphs hold batch × stored-rows tensors, so they are fed in slices.
     const { scoreSamples } = await scoreInSlices(scorer, matrix, onnxSliceRows(scorer.metadata));
     timed('onnxruntime', matrix.rows, Number(process.hrtime.bigint() - started) / 1e9);
     return toAnomalyScores(scoreSamples);

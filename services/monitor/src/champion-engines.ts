@@ -13,7 +13,7 @@ export type ChampionScorer = BatchScorer & { release(): Promise<void> };
 /**
  * How a champion is scored and explained, by algorithm. A forest keeps the WebAssembly kernel (~3×
  * onnxruntime per thread) and its path attribution. LOF and SVM champions are scored by onnxruntime,
- * the engine the evaluator judged them with (LOF in slices: its graph's memory grows with batch ×
+ * the engine the evaluator judged them with (in slices: their graphs' memory grows with batch ×
  * stored rows), and explained by their standardised deviation from the training mean.
  */
 export async function championEngines(onnx: Uint8Array, algorithm: AnomalyAlgorithm, threads: number): Promise<{ scorer: ChampionScorer; explainer: FlowExplainer }> {

@@ -3,6 +3,7 @@ import { squaredNorms } from '../wasm/row-norms';
 import { f32ScreenSlack } from '../wasm/screen-rows-f32-function';
 import { neighborBound, offerNeighbor } from './nearest-neighbors';
 import { NeighborLists } from './neighbor-lists';
+import { SharedBounds } from './shared-bounds';
 
 /**
  * Relative slack of the float64 screen on the expanded squared distance ‖a‖² + ‖b‖² − 2a·b. Its rounding
@@ -44,7 +45,8 @@ function fitsFloat32Screen(rows: Float64Array, cols: number, norms: Float64Array
  * from coordinate differences, bit for bit kNearest's, so duplicates stay at exactly 0 and the lists do not
  * depend on the screen, nor on the order pairs are visited in. Brute force beats the projection sweep
  * here: in 17 to 39 standardised columns one axis prunes little, while the screen costs a couple of SIMD
- * instructions per column. The kernel's memory is private, so each thread builds its own screen.
+ * instructions per column. The kernel's memory is private, so each thread builds its own screen; threads
+ * of one search pass `shared`, through which they screen against each other's bounds too.
  */
 export class PairScreen {
   private readonly width: number;
@@ -60,6 +62,7 @@ export class PairScreen {
     private readonly training: Float64Array,
     private readonly cols: number,
     readonly lists: NeighborLists,
+    private readonly shared?: SharedBounds,
   ) {
     const n = training.length / cols;
     const width = (this.width = paddedWidth(cols));
@@ -79,6 +82,8 @@ export class PairScreen {
   visit(iFrom: number, iTo: number, jFrom: number, jTo: number): void {
     const { training, cols, rows, norms, bound, candidates, width, slack } = this;
     const { k, neighbors, distance2, steps, filled } = this.lists;
+    this.shared?.tighten(bound, iFrom, iTo);
+    this.shared?.tighten(bound, jFrom, jTo);
     for (let i = iFrom; i < iTo; i++) {
       const first = Math.max(i + 1, jFrom);
       if (first >= jTo) continue;
@@ -91,14 +96,16 @@ export class PairScreen {
         const d2 = exactDistance2(training, i, j, cols);
         if (d2 <= bound[i]) {
           filled[i] = offerNeighbor(steps, distance2, neighbors, i * k, k, filled[i], j, d2);
-          if (filled[i] === k) bound[i] = neighborBound(distance2, i * k, k);
+          if (filled[i] === k) bound[i] = Math.min(bound[i], neighborBound(distance2, i * k, k));
         }
         if (d2 <= bound[j]) {
           filled[j] = offerNeighbor(steps, distance2, neighbors, j * k, k, filled[j], i, d2);
-          if (filled[j] === k) bound[j] = neighborBound(distance2, j * k, k);
+          if (filled[j] === k) bound[j] = Math.min(bound[j], neighborBound(distance2, j * k, k));
         }
       }
     }
+    this.shared?.publish(bound, iFrom, iTo);
+    this.shared?.publish(bound, jFrom, jTo);
   }
 }
 

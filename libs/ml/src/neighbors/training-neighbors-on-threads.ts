@@ -3,6 +3,7 @@ import { ScoringWorkerPool } from '../scoring/scoring-worker-pool';
 import { emptyNeighborLists, mergeNeighborLists } from './neighbor-lists';
 import { pairTiles, visitNextTile, visitTiles } from './pair-tiles';
 import { PairScreen } from './pair-screen';
+import { SharedBounds } from './shared-bounds';
 import { assertEnoughRows, trainingNeighbors } from './training-neighbors';
 
 /** The worker entry is plain JS beside this file, in src under jest and tsx, in dist once built. */
@@ -11,7 +12,9 @@ const WORKER_SCRIPT = join(__dirname, 'training-neighbors-worker.js');
 /**
  * trainingNeighbors on `threads` threads (this one and threads − 1 workers), the same lists bit for bit.
  * The threads take tiles of the pair search from a shared counter, each building lists for every row
- * from the pairs of its tiles; the lists are then merged row by row. Workers are started for this one
+ * from the pairs of its tiles, screened against the least bound any thread has found for the row
+ * (SharedBounds); the lists are then merged row by row. A pair screened out that way lies beyond some
+ * thread's full list, whose k rows all reach the merge, so it could not have been among the k nearest. Workers are started for this one
  * search and terminated before it returns, failed or not. `workerScript` replaces the worker entry, for
  * tests that need a worker to misbehave.
  */
@@ -32,14 +35,15 @@ export async function trainingNeighborsOnThreads(
   shared.set(training);
   const tiles = pairTiles(n, threads);
   const next = new Int32Array(new SharedArrayBuffer(4));
+  const bounds = SharedBounds.create(n);
   const starting = ScoringWorkerPool.start({
     script: workerScript,
-    workerData: { training: shared.buffer, cols, tiles, next: next.buffer },
+    workerData: { training: shared.buffer, cols, tiles, next: next.buffer, bounds: bounds.buffer },
     size: threads - 1,
     engine: 'the LOF neighbour search',
   });
   const here = emptyNeighborLists(n, k, false, { neighbors, distance2 });
-  const screen = new PairScreen(training, cols, here);
+  const screen = new PairScreen(training, cols, here, bounds);
   // Workers take ~0.1 s to load; this thread visits tiles meanwhile, one at a time, yielding between them
   // so the workers' `ready` gets through. If the tiles run out first, the workers simply find none.
   let started: ScoringWorkerPool | undefined;

@@ -12,18 +12,21 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
-/** @typedef {{ training: SharedArrayBuffer, cols: number, tiles: import('./pair-tiles').PairTiles, next: SharedArrayBuffer }} SearchData */
+/** @typedef {{ training: SharedArrayBuffer, cols: number, tiles: import('./pair-tiles').PairTiles, next: SharedArrayBuffer, bounds: SharedArrayBuffer }} SearchData */
 /** @typedef {{ id: number, k: number, neighbors: SharedArrayBuffer, distance2: SharedArrayBuffer, steps: SharedArrayBuffer, filled: SharedArrayBuffer }} ListsRequest */
 
 /** @type {typeof import('./pair-screen')} */
 let screens;
 /** @type {typeof import('./pair-tiles')} */
 let tiles;
+/** @type {typeof import('./shared-bounds')} */
+let sharedBounds;
 try {
   const typescriptHook = 'tsx/cjs'; // not a dependency of the built library: resolved only from src
   if (!existsSync(join(__dirname, 'pair-screen.js')) && !require.extensions['.ts']) require(typescriptHook);
   screens = require('./pair-screen');
   tiles = require('./pair-tiles');
+  sharedBounds = require('./shared-bounds');
   port.postMessage({ kind: 'ready' });
 } catch (error) {
   port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -40,7 +43,7 @@ port.on('message', (/** @type {ListsRequest} */ request) => {
       steps: new Float64Array(request.steps),
       filled: new Int32Array(request.filled),
     };
-    const screen = new screens.PairScreen(new Float64Array(data.training), data.cols, lists);
+    const screen = new screens.PairScreen(new Float64Array(data.training), data.cols, lists, sharedBounds.SharedBounds.of(data.bounds));
     tiles.visitTiles(screen, data.tiles, new Int32Array(data.next));
     port.postMessage({ kind: 'scored', id: request.id });
   } catch (error) {

@@ -5,12 +5,15 @@ import { loadAlgorithmsReference } from '../../fixtures/algorithms/algorithm-fix
 import { loadLabelledMatrix } from '../../fixtures/forest/parity-fixtures';
 import { expectOnnxAgreement } from '../../fixtures/onnx-agreement';
 import { gaussian, identitySpec, NON_FINITE_ROWS_3, randomMatrix } from '../../fixtures/scoring-data';
-import { featureMatrix } from '../features/feature-matrix';
+import { SeededRandom } from '../forest/seeded-random';
+import { FeatureMatrix, featureMatrix } from '../features/feature-matrix';
 import { LocalOutlierFactorModel } from '../neighbors/local-outlier-factor-model';
 import { scoreLocalOutlierFactor } from '../neighbors/score-local-outlier-factor';
 import { trainLocalOutlierFactor } from '../neighbors/train-local-outlier-factor';
 import { exportLocalOutlierFactorOnnx } from './export-local-outlier-factor-onnx';
 import { readOnnxMetadata } from './onnx-metadata';
+
+const stacked = (a: FeatureMatrix, b: FeatureMatrix): FeatureMatrix => featureMatrix(Float32Array.from([...a.data, ...b.data]), a.cols);
 
 const exported = (model: LocalOutlierFactorModel): Uint8Array =>
   exportLocalOutlierFactorOnnx(model, identitySpec(model.nFeatures), { modelName: 'lof', modelVersion: '1', lineage: { runId: 'r' } });
@@ -47,6 +50,15 @@ describe('LOF ONNX export agrees with scoreLocalOutlierFactor within 1e-5 (one f
   it('on heavy exact ties: small-integer columns, raw and standardised (the k-th neighbour is ambiguous)', async () => {
     const rows = randomMatrix(800, 5, 5, (r) => r.nextInt(6));
     for (const scaling of ['none', 'standard'] as const) await expectParity(trainLocalOutlierFactor(rows, { scaling }), randomMatrix(800, 5, 6, (r) => r.nextInt(7)));
+  });
+
+  it('on near-duplicates far from the bulk: a cluster finer than float32 distances resolve there, larger than the shortlist', async () => {
+    // 150 rows on a 5 × 5 grid of float32 steps (2⁻¹⁷) at (100, −100), 450 spread around the origin. Out
+    // there a float32 distance is rounded by ~1e-3 and the cluster's distances are ~6e-11 apart.
+    const cluster = (r: SeededRandom, col: number) => (col === 0 ? 100 : -100) + (r.nextInt(5) - 2) * 2 ** -17;
+    const training = stacked(randomMatrix(450, 2, 12, gaussian), randomMatrix(150, 2, 13, cluster));
+    const model = trainLocalOutlierFactor(training, { nNeighbors: 10 });
+    await expectParity(model, stacked(randomMatrix(200, 2, 14, cluster), randomMatrix(100, 2, 15, gaussian)));
   });
 
   it('on constant columns, raw and standardised (scale 1)', async () => {

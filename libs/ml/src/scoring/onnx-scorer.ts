@@ -6,6 +6,7 @@ import { OnnxMetadataError, OnnxModelMetadata, readOnnxMetadata } from '../onnx/
 import { ForestScores, INLIER, OUTLIER } from './forest-scores';
 import { ScoringWorkerPool } from './scoring-worker-pool';
 import { resolveThreading, rowShares, ScoringThreadOptions } from './scoring-threads';
+import { onnxParallelFromRows } from './sliced-scoring';
 
 /** Each thread, the calling one and every worker, runs its own single-threaded session. */
 export type OnnxScorerOptions = ScoringThreadOptions;
@@ -42,8 +43,8 @@ export class OnnxScorer {
 
   /** `workerScript` replaces the worker entry, for tests that need a worker to misbehave. */
   static async create(bytes: Uint8Array, options: OnnxScorerOptions = {}, workerScript = WORKER_SCRIPT): Promise<OnnxScorer> {
-    const { threads, parallelFromRows } = resolveThreading(options);
     const metadata = metadataOf(bytes);
+    const { threads, parallelFromRows } = resolveThreading({ ...options, parallelFromRows: options.parallelFromRows ?? onnxParallelFromRows(metadata) });
     let session: InferenceSession;
     try {
       session = await InferenceSession.create(bytes, SESSION_OPTIONS);

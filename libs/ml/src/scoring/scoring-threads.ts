@@ -6,7 +6,7 @@ export interface ScoringThreadOptions {
    * on the calling thread, where the hand-off costs more than it saves.
    */
   readonly threads?: number;
-  /** Smallest batch worth spreading over `threads` (default 2,048 rows). */
+  /** Smallest batch worth spreading over `threads` (default 2,048 rows; OnnxScorer takes fewer for LOF: onnxParallelFromRows). */
   readonly parallelFromRows?: number;
 }
 
