@@ -283,12 +283,14 @@ function summary(ingestFile, floorFile, transformFile, profileFile) {
 
   const m = t.metrics;
   const phaseSum = PHASES.reduce((s, p) => s + (m.phases[p]?.seconds ?? 0), 0);
-  console.log(`\nwhere transform's time goes (sum over ${m.handlerCount} batches; % of processing time ${t.processingSeconds.toFixed(1)} s):`);
+  const sideBySide = process.env.TRANSFORM_CONCURRENT_PARTITIONS ?? '3 (default)';
+  console.log(`\nwhere transform's time goes (sum over ${m.handlerCount} batches; % of processing time ${t.processingSeconds.toFixed(1)} s;`);
+  console.log(`  up to ${sideBySide} partitions handled side by side, so batches overlap and the sums may exceed 100 %):`);
   const pct = (s) => `${((100 * s) / t.processingSeconds).toFixed(1).padStart(5)} %`;
   const row = (k, s, extra = '') => line(`  ${k}`, `${s.toFixed(2).padStart(8)} s ${pct(s)}   ${int((t.silverRows || 1) / Math.max(s, 1e-9)).padStart(12)} rows/s${extra}`);
   for (const p of PHASES) row(p, m.phases[p]?.seconds ?? 0);
   row('audit/commit/emit (handler - phases)', m.handlerSeconds - phaseSum);
-  row('outside the handler (Kafka, decode, guard)', t.processingSeconds - m.handlerSeconds);
+  if (m.handlerSeconds <= t.processingSeconds) row('outside the handler (Kafka, decode, guard)', t.processingSeconds - m.handlerSeconds);
   line('  handler total', `${m.handlerSeconds.toFixed(2).padStart(8)} s ${pct(m.handlerSeconds)}`);
 
   console.log('\ngoals');

@@ -33,6 +33,12 @@ export interface EventConsumerOptions {
   onError?: (error: unknown, context: string) => void;
   /** Messages behind the partition's high watermark after each handled message (consumer lag). */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * Partitions handled at once (default 1), each still one message at a time in offset order: while
+   * one partition's handler waits on storage, the database or Kafka, another's can run. Only for
+   * handlers whose state is per partition.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -78,7 +84,12 @@ export class EventConsumer {
   private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
   }
 
   /**

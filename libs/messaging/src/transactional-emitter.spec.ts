@@ -25,15 +25,15 @@ class FakeProducer {
     if (this.state !== 'READY') throw new Error(`Transaction state exception: Cannot call "beginTransaction" in state "${this.state}"`);
     this.state = 'TRANSACTING';
     const pending: string[] = [];
-    let offset: string | undefined;
+    let offset: { partition: number; offset: string } | undefined;
     const active = () => this.state === 'TRANSACTING';
     return {
       isActive: active,
       sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: Array<{ value: string }> }> }) => {
         for (const t of topicMessages) pending.push(...t.messages.map((m) => String(m.value)));
       },
-      sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ offset: string }> }> }) => {
-        offset = topics[0]!.partitions[0]!.offset;
+      sendOffsets: async ({ topics }: { topics: Array<{ partitions: Array<{ partition: number; offset: string }> }> }) => {
+        offset = topics[0]!.partitions[0]!;
       },
       commit: async () => {
         this.state = 'COMMITTING';
@@ -41,7 +41,7 @@ class FakeProducer {
         this.broker.nextCommit = 'ok';
         if (outcome !== 'refused') {
           this.broker.topic.push(...pending);
-          this.broker.committedOffset = offset;
+          if (offset) this.broker.committed.set(offset.partition, offset.offset);
         }
         if (outcome !== 'ok') throw new Error('Closed connection');
         this.state = 'READY';
@@ -59,10 +59,14 @@ class FakeBroker {
   /** 'lost': the commit lands but its answer never comes back; 'refused': it does not land. */
   nextCommit: 'ok' | 'lost' | 'refused' = 'ok';
   topic: string[] = [];
-  committedOffset: string | undefined;
+  /** The group's committed offset per partition of the consumed topic. */
+  committed = new Map<number, string>();
   producers: FakeProducer[] = [];
   readonly kafka = { producer: () => this.newProducer() } as unknown as KafkaClient;
-  readonly offsets = { committed: async () => (this.committedOffset ? [{ partition: 0, offset: this.committedOffset }] : []) };
+  readonly offsets = { committed: async () => [...this.committed].map(([partition, offset]) => ({ partition, offset })) };
+  get committedOffset(): string | undefined {
+    return this.committed.get(0);
+  }
   private newProducer() {
     const producer = new FakeProducer(this);
     this.producers.push(producer);
@@ -103,6 +107,17 @@ describe('TransactionalEmitter recovery', () => {
 
     expect(broker.topic).toEqual(['silver-1']);
     expect(broker.committedOffset).toBe('42');
+  });
+
+  it('another partition’s event between an in-doubt commit and its retry: both partitions’ outputs once each', async () => {
+    broker.nextCommit = 'lost';
+    await expect(emitter.emitAndCommit([event('silver-1')], 'run', consumed)).rejects.toThrow('Closed connection');
+    await emitter.emitAndCommit([event('silver-p1')], 'run', { ...consumed, partition: 1, offset: '7' });
+
+    await emitter.emitAndCommit([event('silver-1')], 'run', consumed);
+
+    expect(broker.topic).toEqual(['silver-1', 'silver-p1']);
+    expect(broker.committed).toEqual(new Map([[0, '42'], [1, '8']]));
   });
 
   it('the next event after an in-doubt one is sent whatever the doubt was about', async () => {

@@ -50,8 +50,11 @@ export class TransactionalEmitter {
   private connected = false;
   /** Whether `producer` still has to connect: a fresh one made while the broker was down. */
   private pendingConnect = false;
-  /** The consumed position of a transaction whose commit went unanswered. */
-  private inDoubt: ConsumedPosition | undefined;
+  /**
+   * The consumed position of each transaction whose commit went unanswered, by consumed partition:
+   * with partitions handled side by side, another partition's send may come before the retry.
+   */
+  private readonly inDoubt = new Map<string, ConsumedPosition>();
   private readonly maxRequestBytes: number;
   private readonly offsets: Pick<TopicAdmin, 'committed'>;
 
@@ -92,12 +95,13 @@ export class TransactionalEmitter {
         // Beginning the first transaction of a fresh producer registers its id, and the broker first
         // completes whatever transaction the previous producer left, so the answer below is final.
         transaction = await this.producer.transaction();
-        if (this.inDoubt && (await this.alreadyCommitted(this.inDoubt, consumed))) {
-          this.inDoubt = undefined;
+        const doubted = this.inDoubt.get(partitionKey(consumed));
+        if (doubted && (await this.alreadyCommitted(doubted, consumed))) {
+          this.inDoubt.delete(partitionKey(consumed));
           await transaction.abort();
           return;
         }
-        this.inDoubt = undefined;
+        this.inDoubt.delete(partitionKey(consumed));
         for (const topicMessages of pipelineRequests(this.settings, events, runId, this.maxRequestBytes)) {
           await transaction.sendBatch({ acks: -1, topicMessages });
         }
@@ -108,7 +112,7 @@ export class TransactionalEmitter {
         committing = true;
         await transaction.commit();
       } catch (err) {
-        if (committing) this.inDoubt = consumed;
+        if (committing) this.inDoubt.set(partitionKey(consumed), consumed);
         // A fresh producer that could not connect yet is still fresh: it tries again next time.
         if (transaction || !this.pendingConnect) await this.recover(transaction);
         throw err;
@@ -159,6 +163,10 @@ export class TransactionalEmitter {
       createPartitioner: streamPartitioner(this.settings),
     });
   }
+}
+
+function partitionKey(consumed: ConsumedPosition): string {
+  return `${consumed.groupId}\u0000${consumed.topic}\u0000${consumed.partition}`;
 }
 
 function nextOffset(consumed: ConsumedPosition): string {

@@ -8,6 +8,6 @@ import { TransformHandler } from './transform.handler';
 @Injectable()
 export class RawLandedConsumer extends StepConsumer {
   constructor(connections: ServiceConnections, @Inject(SERVICE_CONFIG) config: TransformConfig, @Inject(LOGGER) log: Logger, handler: TransformHandler) {
-    super(connections, { service: 'transform', groupId: config.TRANSFORM_GROUP_ID, settings: config }, [handler], log);
+    super(connections, { service: 'transform', groupId: config.TRANSFORM_GROUP_ID, settings: config, concurrentPartitions: config.TRANSFORM_CONCURRENT_PARTITIONS }, [handler], log);
   }
 }

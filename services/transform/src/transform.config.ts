@@ -29,6 +29,12 @@ export const transformConfigShape = {
    * snapshot under 1 ms per 5,000-row batch on average and a restart within seconds.
    */
   TRANSFORM_CHECKPOINT_EVERY: env.int(50, 1, 1000),
+  /**
+   * raw.landed partitions handled side by side. Transform's state is per stream, and a stream is one
+   * raw.landed partition, so they are independent: 3, the default partition count, overlaps each
+   * batch's parsing and encoding with the others' RAW reads, SILVER writes, audit transaction and commit.
+   */
+  TRANSFORM_CONCURRENT_PARTITIONS: env.int(3, 1, 64),
   ...stepSettingsShape,
 };
 

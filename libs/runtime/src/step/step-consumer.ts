@@ -13,6 +13,12 @@ export interface StepConsumerOptions {
   service: string;
   groupId: string;
   settings: StepSettings;
+  /**
+   * Input partitions handled side by side, each still in offset order (default 1). Only for steps whose
+   * state is per partition: one partition's CPU work then overlaps another's waits on storage, the
+   * database and Kafka.
+   */
+  concurrentPartitions?: number;
 }
 
 /**
@@ -59,6 +65,7 @@ export abstract class StepConsumer implements OnApplicationBootstrap, BeforeAppl
         topics: [...byPhysical.keys()],
         onError: (err, where) => this.log.error({ err }, `${service} ${where} failed; the event will be read again`),
         onLag: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),
+        partitionsConsumedConcurrently: this.options.concurrentPartitions,
       },
       runtime,
     );
