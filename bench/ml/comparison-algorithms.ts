@@ -1,10 +1,19 @@
-import { FeatureMatrix } from '../../libs/ml/src/features';
-import { trainIsolationForest } from '../../libs/ml/src/forest';
-import { LocalOutlierFactorModel, scoreLocalOutlierFactor, trainLocalOutlierFactor, trainLocalOutlierFactorOnThreads } from '../../libs/ml/src/neighbors';
-import { exportLocalOutlierFactorOnnx, exportOneClassSvmOnnx, exportOnnx } from '../../libs/ml/src/onnx';
-import { trainingSubsample } from '../../libs/ml/src/preprocessing';
-import { referenceScore } from '../../libs/ml/src/scoring';
-import { scoreOneClassSvm, trainOneClassSvm } from '../../libs/ml/src/svm';
+// The built library when run by compare-algorithms.sh, as the services run it.
+import {
+  exportLocalOutlierFactorOnnx,
+  exportOneClassSvmOnnx,
+  exportOnnx,
+  FeatureMatrix,
+  LocalOutlierFactorModel,
+  referenceScore,
+  scoreLocalOutlierFactor,
+  scoreOneClassSvm,
+  trainingSubsample,
+  trainIsolationForest,
+  trainLocalOutlierFactor,
+  trainLocalOutlierFactorOnThreads,
+  trainOneClassSvm,
+} from '@flowsentry/ml';
 import { identitySpec } from '../../libs/ml/fixtures/scoring-data';
 
 /**
