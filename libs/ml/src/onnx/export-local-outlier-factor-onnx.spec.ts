@@ -61,6 +61,20 @@ describe('LOF ONNX export agrees with scoreLocalOutlierFactor within 1e-5 (one f
     await expectParity(model, stacked(randomMatrix(200, 2, 14, cluster), randomMatrix(100, 2, 15, gaussian)));
   });
 
+  it('at float32’s edges: queries and stored rows too far out for float32 keys, and values too small for them', async () => {
+    const model = trainLocalOutlierFactor(randomMatrix(300, 3, 16, gaussian), { nNeighbors: 5 });
+    // Queries 1e8 out, 1e6 times the spread: float32 keys cannot rank the stored rows from there, so those
+    // batches take the float64 shortlist. (From ~3e7 times the spread on, every stored row lies in one grid
+    // step of the neighbour key; see docs/ALGORITHMS.md.)
+    await expectParity(model, stacked(randomMatrix(20, 3, 17, (r) => gaussian(r) * 1e6), randomMatrix(50, 3, 18, gaussian)));
+    // Stored rows 1e17 out: the graph has only the float64 shortlist.
+    const far = trainLocalOutlierFactor(stacked(randomMatrix(300, 3, 19, gaussian), randomMatrix(3, 3, 20, (r) => gaussian(r) * 1e15)), { nNeighbors: 5 });
+    await expectParity(far, randomMatrix(100, 3, 21, gaussian));
+    // Values around 1e-20: squared distances ~1e-38 underflow float32 keys; no row certifies, float64 decides.
+    const tiny = (r: SeededRandom) => gaussian(r) * 1e-22;
+    await expectParity(trainLocalOutlierFactor(randomMatrix(300, 3, 22, tiny), { nNeighbors: 5 }), randomMatrix(100, 3, 23, tiny));
+  });
+
   it('on constant columns, raw and standardised (scale 1)', async () => {
     const rows = randomMatrix(600, 4, 7, (r, col) => (col === 1 ? 7 : gaussian(r)));
     for (const scaling of ['none', 'standard'] as const) await expectParity(trainLocalOutlierFactor(rows, { scaling }), randomMatrix(300, 4, 8, (r, col) => (col === 1 ? 7 : gaussian(r))));

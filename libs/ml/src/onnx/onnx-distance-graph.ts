@@ -81,56 +81,6 @@ export function squaredDistanceNodes(prefix: string, rows: string, origin: strin
   ];
 }
 
-/**
- * Relative error bound of shortlistKeys' float32 key, as c in |key₃₂ − key| ≤ c·(‖x−o‖² + ‖s−o‖²) with
- * u = 2⁻²⁴: inputs rounded once each (2u), a dot product of F rounded products summed in any order
- * ((F + 1)u), the bias and the Gemm's last addition (~3u), so (F + 6)u, doubled for margin.
- */
-export function float32KeySlack(cols: number): number {
-  return 2 * (cols + 8) * 2 ** -24;
-}
-
-/**
- * `x` [N, F] → `<prefix>_key` [N, M], float32: (1 − c)·‖s−o‖² − 2(x−o)·(s−o) with c = float32KeySlack,
- * and `<prefix>_query_norm` [N] = ‖x−o‖² in float64. It ranks the M stored rows (initializer
- * `<prefix>_rows`, float64 [M, F]) for a shortlist, cheaply: one float32 Gemm with the norms folded in
- * as its bias (onnxruntime's float32 Gemm is several times its float64 one, and the [N, M] tensor is
- * half the bytes). Taking c·‖s−o‖² off makes it a lower bound, whatever float32 rounded: the squared
- * distance to stored row s is at least key + (1 − c)·‖x−o‖². So when the shortlist's largest key plus
- * that is beyond the k-th shortlisted distance, no stored row left out can be among the k nearest.
- */
-export function shortlistKeys(prefix: string, stored: Float64Array, cols: number, origin: Float64Array): GraphParts {
-  const count = stored.length / cols;
-  const p = (name: string): string => `${prefix}_${name}`;
-  const toFloat = { name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.FLOAT };
-  const noKeepdims = { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 };
-  return {
-    nodes: [
-      { name: p('stored_shift'), opType: 'Sub', input: [p('rows'), p('origin')], output: [p('so')] },
-      { name: p('stored_square'), opType: 'Mul', input: [p('so'), p('so')], output: [p('so2')] },
-      { name: p('stored_norm'), opType: 'ReduceSum', input: [p('so2'), 'axis_1'], output: [p('stored_norm')], attribute: [noKeepdims] },
-      { name: p('stored_bias'), opType: 'Mul', input: [p('stored_norm'), p('bias_scale')], output: [p('bias')] },
-      { name: p('stored_bias_f32'), opType: 'Cast', input: [p('bias')], output: [p('bias_f32')], attribute: [toFloat] },
-      { name: p('stored_shift_f32'), opType: 'Cast', input: [p('so')], output: [p('so_f32')], attribute: [toFloat] },
-      { name: p('shift'), opType: 'Sub', input: ['x', p('origin')], output: [p('xo')] },
-      { name: p('square'), opType: 'Mul', input: [p('xo'), p('xo')], output: [p('xo2')] },
-      { name: p('query_norm'), opType: 'ReduceSum', input: [p('xo2'), 'axis_1'], output: [p('query_norm')], attribute: [noKeepdims] },
-      { name: p('shift_f32'), opType: 'Cast', input: [p('xo')], output: [p('xo_f32')], attribute: [toFloat] },
-      {
-        name: p('key'),
-        opType: 'Gemm',
-        input: [p('xo_f32'), p('so_f32'), p('bias_f32')],
-        output: [p('key')],
-        attribute: [
-          { name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
-          { name: 'alpha', type: onnx.AttributeProto.AttributeType.FLOAT, f: -2 },
-        ],
-      },
-    ],
-    initializers: [doubleTensor(p('rows'), [count, cols], stored), doubleTensor(p('origin'), [cols], origin), doubleScalar(p('bias_scale'), 1 - float32KeySlack(cols))],
-  };
-}
-
 /** Per-column medians (numpy's): an origin for squaredDistances inside the bulk of the stored rows. */
 export function columnMedians(rows: Float64Array, cols: number): Float64Array {
   const count = rows.length / cols;
