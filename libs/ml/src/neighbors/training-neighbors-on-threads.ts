@@ -14,9 +14,9 @@ const WORKER_SCRIPT = join(__dirname, 'training-neighbors-worker.js');
  * The threads take tiles of the pair search from a shared counter, each building lists for every row
  * from the pairs of its tiles, screened against the least bound any thread has found for the row
  * (SharedBounds); the lists are then merged row by row. A pair screened out that way lies beyond some
- * thread's full list, whose k rows all reach the merge, so it could not have been among the k nearest. Workers are started for this one
- * search and terminated before it returns, failed or not. `workerScript` replaces the worker entry, for
- * tests that need a worker to misbehave.
+ * thread's full list, whose k rows all reach the merge, so it could not have been among the k nearest.
+ * Workers are started for this one search and terminated before it returns, failed or not.
+ * `workerScript` replaces the worker entry, for tests that need a worker to misbehave.
  */
 export async function trainingNeighborsOnThreads(
   training: Float64Array,

@@ -6,7 +6,7 @@ export interface ScoringThreadOptions {
    * on the calling thread, where the hand-off costs more than it saves.
    */
   readonly threads?: number;
-  /** Smallest batch worth spreading over `threads` (default 2,048 rows; OnnxScorer takes fewer for LOF: onnxParallelFromRows). */
+  /** Smallest batch worth spreading over `threads` (default 2,048 rows; OnnxScorer picks its own for LOF and SVM models: onnxParallelFromRows). */
   readonly parallelFromRows?: number;
 }
 
