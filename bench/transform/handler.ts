@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { deterministicId, PipelineEventOf, Topics } from '../../libs/contracts/src';
 import type { StepContext } from '../../libs/runtime/src';
+import { keyPartition } from '../../libs/messaging/src';
 import { formatRef, ObjectRef, sha256Hex } from '../../libs/storage/src';
 import { ATTACK_NAMES, planScenario, TrafficGenerator } from '../../tools/producer/src';
 import type { BatchRecord, StreamStore } from '../../services/transform/src/stream-store';
@@ -12,13 +13,14 @@ import { MemoryObjects } from '../../test/support/memory-objects';
 
 /**
  * The transform handler alone, in this process (not a test): N producer events gzipped into RAW
- * batches as ingest lands them (5,000 lines) on 1 or more streams (partitions, by sensor), then
- * TransformHandler.handle on each in offset order, streams concurrently, with in-memory objects
+ * batches as ingest lands them (5,000 lines) per network.events partition, each sensor's flows on the
+ * partition Kafka's default partitioner gives its key (as the producer sends them), then
+ * TransformHandler.handle on each in offset order, partitions concurrently, with in-memory objects
  * and stream state. No Kafka, MinIO or PostgreSQL: what it
  * measures is the CPU work the service does per row, next to the floor (gunzip + split +
  * JSON.parse of the same objects) in the same process. bench/transform/run.sh measures the
  * service on the real stack; this one is for profiling (run it under node --cpu-prof).
- * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [streams=1]
+ * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [partitions=3]
  */
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
@@ -45,7 +47,7 @@ class NoStreams implements StreamStore {
 async function main(): Promise<void> {
   const events = Number(process.argv[2] ?? 200_000);
   const batchSize = Number(process.argv[3] ?? 5000);
-  const streams = Number(process.argv[4] ?? 1);
+  const streams = Number(process.argv[4] ?? 3);
   const scenario = planScenario(
     { seed: 'bench', hosts: 40, count: events, rate: 1000, timeScale: 60, startMs: Date.UTC(2026, 10, 1), attacks: [...ATTACK_NAMES], attackShare: 0.1, driftAt: null },
     Date.UTC(2026, 11, 1),
@@ -55,7 +57,6 @@ async function main(): Promise<void> {
   const pending: string[][] = Array.from({ length: streams }, () => []);
   const offsets = new Array<number>(streams).fill(0);
   let batches = 0;
-  // A stream is a network.events partition: the producer keys by sensor, so a sensor's flows stay in one.
   const flush = (partition: number) => {
     const lines = pending[partition]!;
     const body = gzipSync(`${lines.join('\n')}\n`, { level: 3 });
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     batches++;
   };
   for (const event of new TrafficGenerator(scenario)) {
-    const partition = parseInt(sha256Hex(Buffer.from(event.sensor_id)).slice(0, 8), 16) % streams;
+    const partition = keyPartition(event.sensor_id, streams);
     pending[partition]!.push(JSON.stringify(event));
     offsets[partition]!++;
     if (pending[partition]!.length === batchSize) flush(partition);
@@ -116,7 +117,8 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
-  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches of ${streams} stream(s)`);
+  const perPartition = landed.map((stream) => stream.length).join('/');
+  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${streams} partitions)`);
   console.log(`floor (gunzip + split + JSON.parse)  ${rate(floorRows, floorSeconds)} rows/s`);
   console.log(`handler                              ${rate(rows, seconds)} rows/s (${(seconds * 1e6 / rows).toFixed(2)} µs/row; CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`);
   console.log(`ratio to floor                       ${(floorSeconds / floorRows / (seconds / rows)).toFixed(3)}`);

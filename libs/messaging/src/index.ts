@@ -14,3 +14,4 @@ export * from './micro-batch-consumer';
 export * from './event-consumer';
 export * from './topic-admin';
 export * from './topic-reader';
+export { keyPartition } from './stream-partitioner';

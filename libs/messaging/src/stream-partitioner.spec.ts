@@ -1,6 +1,6 @@
 import { Partitioners, PartitionerArgs } from 'kafkajs';
 import { rawLandedKey } from '@flowsentry/contracts';
-import { streamPartitioner } from './stream-partitioner';
+import { keyPartition, streamPartitioner } from './stream-partitioner';
 
 const partitionMetadata = [2, 0, 1].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
 const args = (topic: string, key: string | null): PartitionerArgs => ({ topic, partitionMetadata, message: { key, value: 'v' } });
@@ -25,5 +25,16 @@ describe('streamPartitioner', () => {
     ] as const) {
       expect({ topic, key, partition: place(args(topic, key)) }).toEqual({ topic, key, partition: byHash(args(topic, key)) });
     }
+  });
+});
+
+describe('keyPartition', () => {
+  it('is where a producer puts a keyed message', () => {
+    const place = streamPartitioner({ topicPrefix: '' })();
+    const metadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const keys = ['edge-fw-01', 'branch-core-01', 'hq-core-01', ...Array.from({ length: 40 }, (_, i) => `sensor-${i}`)];
+    const placed = keys.map((key) => place({ topic: 'network.events', partitionMetadata: metadata, message: { key, value: 'v' } }));
+    expect(keys.map((key) => keyPartition(key, 3))).toEqual(placed);
+    expect(new Set(placed).size).toBe(3);
   });
 });
