@@ -31,9 +31,8 @@ describe('streamPartitioner', () => {
 describe('keyPartition', () => {
   it('is where a producer puts a keyed message', () => {
     const place = streamPartitioner({ topicPrefix: '' })();
-    const metadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
     const keys = ['edge-fw-01', 'branch-core-01', 'hq-core-01', ...Array.from({ length: 40 }, (_, i) => `sensor-${i}`)];
-    const placed = keys.map((key) => place({ topic: 'network.events', partitionMetadata: metadata, message: { key, value: 'v' } }));
+    const placed = keys.map((key) => place(args('network.events', key)));
     expect(keys.map((key) => keyPartition(key, 3))).toEqual(placed);
     expect(new Set(placed).size).toBe(3);
   });

@@ -24,8 +24,11 @@ export function streamPartitioner(settings: Pick<KafkaSettings, 'topicPrefix'>):
   };
 }
 
+// Keyed placement is a pure hash of the key: one partitioner serves every call.
+const placeByKey = Partitioners.DefaultPartitioner();
+
 /** The partition Kafka's default partitioner (murmur2, as the Java client) gives `key` among `partitions`. */
 export function keyPartition(key: string, partitions: number): number {
   const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-  return Partitioners.DefaultPartitioner()({ topic: '', partitionMetadata, message: { key, value: null } });
+  return placeByKey({ topic: '', partitionMetadata, message: { key, value: null } });
 }
