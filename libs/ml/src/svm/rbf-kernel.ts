@@ -36,15 +36,20 @@ export function rbfRow(a: Float64Array, i: number, b: Float64Array, cols: number
 
 /**
  * Columns of the training kernel matrix, as libsvm computes them: exp(−γ(‖x_i‖² + ‖x_j‖² − 2 x_i·x_j)) with
- * precomputed squared norms, the dot products from the SIMD kernel (the solver spends most of its time
- * here). Rounding differs from rbfRow by ~1e-16, far below the solver's tolerance.
+ * precomputed squared norms, all in the SIMD kernel (the solver spends most of its time here): the dot
+ * products, then the exps (equal to Math.exp). The kernel clips the bracket at 0 where rounding takes it
+ * below, which moves a value from exp(+tiny) to 1, the same float32 in the column cache. Rounding differs
+ * from rbfRow by ~1e-16, far below the solver's tolerance.
  */
 export class RbfTrainingColumns {
   private readonly kernel: DotRowsKernel;
   private readonly padded: Float64Array;
   private readonly dots: Float64Array;
   private readonly norms: Float64Array;
+  private readonly values: Float64Array;
   private readonly width: number;
+  /** The rows, rounded up to even: rbfRows goes two lanes at a time. */
+  private readonly lanes: number;
 
   constructor(
     rows: Float64Array,
@@ -53,16 +58,19 @@ export class RbfTrainingColumns {
   ) {
     const l = rows.length / cols;
     this.width = paddedWidth(cols);
-    this.kernel = DotRowsKernel.create(l * this.width, l);
+    this.lanes = l + (l % 2);
+    this.kernel = DotRowsKernel.create(l * this.width, this.lanes, this.lanes, this.lanes);
     this.padded = this.kernel.allocPadded(rows, cols);
-    this.dots = this.kernel.alloc(l);
-    this.norms = squaredNorms(rows, cols);
+    this.dots = this.kernel.alloc(this.lanes);
+    this.norms = this.kernel.alloc(this.lanes);
+    this.norms.set(squaredNorms(rows, cols));
+    this.values = this.kernel.alloc(this.lanes);
   }
 
   column(i: number, out: Float32Array): void {
-    const { norms, dots, gamma } = this;
-    this.kernel.dotRows(this.padded, i, this.padded, 0, norms.length, this.width, dots);
-    const ni = norms[i];
-    for (let j = 0; j < norms.length; j++) out[j] = Math.exp(-gamma * (ni + norms[j] - 2 * dots[j]));
+    const l = out.length;
+    this.kernel.dotRows(this.padded, i, this.padded, 0, l, this.width, this.dots);
+    this.kernel.rbfRows(this.dots, this.norms.subarray(i), this.norms, 1, l, this.gamma, this.values, 0, this.lanes);
+    out.set(this.values.subarray(0, l));
   }
 }

@@ -4,8 +4,8 @@ import { assertFiniteMatrix } from '../preprocessing/finite-values';
 import { fitStandardScaling, ScalingOption, scaledRows } from '../preprocessing/standard-scaling';
 import { resolveMaxSamples, resolveSeed, trainingSubsample } from '../preprocessing/training-subsample';
 import { KernelColumnCache } from './kernel-column-cache';
-import { solveLinearOneClass } from './linear-one-class-solver';
-import { fitNystroem, landmarkCoefficients, nystroemFeatures } from './nystroem';
+import { LinearOneClassSolution, solveLinearOneClass } from './linear-one-class-solver';
+import { fitNystroem, landmarkCoefficients, NystroemFeatures } from './nystroem';
 import { solveOneClassSmo } from './one-class-smo';
 import { OneClassSvmApproximation, OneClassSvmModel } from './one-class-svm-model';
 import { RbfTrainingColumns, resolveGamma } from './rbf-kernel';
@@ -63,8 +63,13 @@ export function trainOneClassSvm(matrix: FeatureMatrix, options: OneClassSvmOpti
     const components = options.nComponents ?? 100;
     if (!Number.isInteger(components) || components < 1) throw new RangeError(`nComponents must be a positive integer, got ${components}`);
     const map = fitNystroem(rows, cols, components, gamma, seed);
-    const features = nystroemFeatures(map, rows, cols, gamma);
-    const solution = solveLinearOneClass(features, sample.rows, map.count, nu, tol);
+    const features = NystroemFeatures.of(map, rows, cols, gamma);
+    let solution: LinearOneClassSolution;
+    try {
+      solution = solveLinearOneClass(features, nu, tol);
+    } finally {
+      features.release();
+    }
     // w·φ(x) = w·R⁻¹k(x, L) = (R⁻ᵀw)·k(x, L): the landmarks carry the coefficients.
     const dualCoef = landmarkCoefficients(map, solution.w);
     const m = map.count;

@@ -257,5 +257,47 @@ describe('DotRowsKernel.dotRowsBatch', () => {
       if (offset <= 100) expect(loose).toBeLessThan(n * n * 0.1);
     });
   });
-});
 
+  describe('release', () => {
+    it('hands the memory to the next kernel, zeroed where the last one wrote, with working kernels on it', () => {
+      const first = DotRowsKernel.create(64, 64);
+      const written = first.alloc(64).fill(5);
+      first.alloc(64).fill(-3);
+      first.release();
+      const second = DotRowsKernel.create(100, 4, 4, 1);
+      const rows = second.alloc(100);
+      expect(rows.buffer).toBe(written.buffer);
+      expect(rows.every((v) => v === 0)).toBe(true);
+      const a = second.alloc(4);
+      const b = second.alloc(4);
+      const out = second.alloc(1);
+      a.set([1, 2, 3, 4]);
+      b.set([4, 3, 2, 1]);
+      second.dotRows(a, 0, b, 0, 1, 4, out);
+      expect(out[0]).toBe(20);
+      second.release();
+    });
+
+    it('never shares a memory between two live kernels, and a second release changes nothing', () => {
+      const first = DotRowsKernel.create(8);
+      const view = first.alloc(8);
+      first.release();
+      first.release();
+      const second = DotRowsKernel.create(8);
+      const third = DotRowsKernel.create(8);
+      expect(second.alloc(8).buffer).toBe(view.buffer);
+      expect(third.alloc(8).buffer).not.toBe(view.buffer);
+      second.release();
+      third.release();
+    });
+
+    it('takes a fresh memory when the one given back is too small', () => {
+      const small = DotRowsKernel.create(8);
+      const view = small.alloc(8);
+      small.release();
+      const large = DotRowsKernel.create(2_000_000);
+      expect(large.alloc(2_000_000).buffer).not.toBe(view.buffer);
+      large.release();
+    });
+  });
+});

@@ -11,6 +11,25 @@ const ALIGN = 32;
 /** Compiled modules by row width: a few widths per process, each compiled once. */
 const compiled = new Map<number, WebAssembly.Module>();
 
+type KernelFunctions = Record<'dotRows' | 'screenRows' | 'dotRowsBatch' | 'rbfRows' | 'screenRowsF32', (...args: number[]) => void>;
+
+/** A memory and the kernel instances bound to it. */
+interface Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly instances: Map<number, KernelFunctions>;
+  /** Bytes from the start its last kernel handed out, the part a new one must zero. */
+  used: number;
+}
+
+/**
+ * The largest memory a kernel gave back, kept for the next one (per thread: module state is). A fresh
+ * memory's pages fault in one by one as they are first written, which on a virtual machine costs about
+ * as much as the arithmetic of a Nyström training; zeroing a used one costs a fraction of it.
+ */
+let spare: Arena | null = null;
+/** Memories above this size are left to the collector rather than held between trainings. */
+const SPARE_LIMIT_BYTES = 256 * 2 ** 20;
+
 /** Row stride for `dotRows`: columns rounded up to a multiple of 4 (the kernel's step), padding zero. */
 export function paddedWidth(cols: number): number {
   return Math.ceil(cols / 4) * 4;
@@ -23,13 +42,39 @@ export function paddedWidth(cols: number): number {
  */
 export class DotRowsKernel {
   private readonly memory: WebAssembly.Memory;
-  private readonly instances = new Map<number, Record<'dotRows' | 'screenRows' | 'dotRowsBatch' | 'rbfRows' | 'screenRowsF32', (...args: number[]) => void>>();
+  private readonly instances: Map<number, KernelFunctions>;
   private readonly foundCount: Int32Array;
   private next = 0;
+  private arena: Arena | null;
 
   private constructor(private readonly capacityBytes: number) {
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(capacityBytes / PAGE_BYTES)) });
+    // A power of two of pages, so the next training's slightly larger request still fits a spare memory;
+    // pages past what is allocated are never touched and cost address space only.
+    const pages = 2 ** Math.ceil(Math.log2(Math.max(1, Math.ceil(capacityBytes / PAGE_BYTES))));
+    let arena = spare;
+    if (arena && arena.memory.buffer.byteLength >= pages * PAGE_BYTES) {
+      spare = null;
+      new Uint8Array(arena.memory.buffer, 0, arena.used).fill(0);
+    } else {
+      arena = { memory: new WebAssembly.Memory({ initial: pages }), instances: new Map(), used: 0 };
+    }
+    this.arena = arena;
+    this.memory = arena.memory;
+    this.instances = arena.instances;
     this.foundCount = this.allocIndices(1);
+  }
+
+  /**
+   * Gives the memory back for the next kernel on this thread to reuse. Every view this kernel allocated
+   * must be dropped first: they would see the next kernel's arrays. Releasing twice does nothing.
+   */
+  release(): void {
+    const arena = this.arena;
+    if (!arena) return;
+    this.arena = null;
+    arena.used = this.next;
+    const size = arena.memory.buffer.byteLength;
+    if (size <= SPARE_LIMIT_BYTES && (!spare || spare.memory.buffer.byteLength < size)) spare = arena;
   }
 
   /** The kernel functions specialised for rows `width` wide, compiled and instantiated on first use. */

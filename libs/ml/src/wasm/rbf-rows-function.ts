@@ -58,17 +58,39 @@ function expLanes(l: ExpLocals): Code {
   );
 }
 
+/** Vectors of two lanes whose exps are interleaved: independent chains the CPU overlaps (about 1.5× the rate of one at a time). */
+const INTERLEAVED = 4;
+const EXP_LOCALS = 9;
+
 /**
  * rbf_rows(dots, rowNorms, landmarkNorms, rows, count, gamma, out, outStride): for i < rows and a < count,
  * out[i][a] = exp(−γ·max(0, ‖x_i‖² + ‖l_a‖² − 2·dots[i·count + a])), the RBF kernel from dot products by
- * sklearn's expansion, with out's rows outStride bytes apart. Lanes go two at a time: for an odd count the
- * last pair reads one float64 past dots' row and landmarkNorms and writes one past out's row, so the caller
- * pads those (finite padding; the written value is finite).
+ * sklearn's expansion, with out's rows outStride bytes apart. Lanes go two at a time, INTERLEAVED pairs per
+ * step while a row has them, then pair by pair: for an odd count the last pair reads one float64 past dots'
+ * row and landmarkNorms and writes one past out's row, so the caller pads those (finite padding; the
+ * written value is finite).
  */
 export function rbfRowsFunction(): KernelFunction {
   const p = { dots: 0, rowNorms: 1, landmarkNorms: 2, rows: 3, count: 4, gamma: 5, out: 6, outStride: 7 };
   const l = { i: 8, a: 9, dotRow: 10, outRow: 11, countBytes: 12 };
-  const v = { rowNorm: 13, negGamma: 14, x: 15, kf: 16, hi: 17, lo: 18, r: 19, t: 20, c: 21, ki: 22, k1: 23 };
+  const v = { rowNorm: 13, negGamma: 14 };
+  const lanes: ExpLocals[] = Array.from({ length: INTERLEAVED }, (_, n) => {
+    const at = 15 + n * EXP_LOCALS;
+    return { x: at, kf: at + 1, hi: at + 2, lo: at + 3, r: at + 4, t: at + 5, c: at + 6, ki: at + 7, k1: at + 8 };
+  });
+  /** The pairs at byte offsets a + 16·n for n < `count`: kernel arguments first, then their exps, so the chains overlap. */
+  const pairs = (count: number): Code =>
+    seq(
+      ...lanes.slice(0, count).map((lane, n) =>
+        seq(
+          set(lane.x, f64x2.load(i32.add(get(l.dotRow), get(l.a)), 16 * n)),
+          // −γ·max(0, (‖x‖² + ‖l‖²) − 2·dot), in the scalar code's order.
+          set(lane.x, f64x2.mul(get(v.negGamma), f64x2.max(f64x2.zero(), f64x2.sub(f64x2.add(get(v.rowNorm), f64x2.load(i32.add(get(p.landmarkNorms), get(l.a)), 16 * n)), f64x2.add(get(lane.x), get(lane.x)))))),
+        ),
+      ),
+      ...lanes.slice(0, count).map((lane, n) => f64x2.store(i32.add(get(l.outRow), get(l.a)), expLanes(lane), 16 * n)),
+      set(l.a, i32.add(get(l.a), c(16 * count))),
+    );
   const body = seq(
     set(v.negGamma, f64x2.splat(f64.neg(get(p.gamma)))),
     set(l.countBytes, i32.shl(get(p.count), c(3))),
@@ -82,12 +104,15 @@ export function rbfRowsFunction(): KernelFunction {
         set(l.a, c(0)),
         control.block(
           control.loop(
+            control.brIf(1, i32.gtU(i32.add(get(l.a), c(16 * INTERLEAVED)), get(l.countBytes))),
+            pairs(INTERLEAVED),
+            control.br(0),
+          ),
+        ),
+        control.block(
+          control.loop(
             control.brIf(1, i32.geU(get(l.a), get(l.countBytes))),
-            set(v.x, f64x2.load(i32.add(get(l.dotRow), get(l.a)))),
-            // −γ·max(0, (‖x‖² + ‖l‖²) − 2·dot), in the scalar code's order.
-            set(v.x, f64x2.mul(get(v.negGamma), f64x2.max(f64x2.zero(), f64x2.sub(f64x2.add(get(v.rowNorm), f64x2.load(i32.add(get(p.landmarkNorms), get(l.a)))), f64x2.add(get(v.x), get(v.x)))))),
-            f64x2.store(i32.add(get(l.outRow), get(l.a)), expLanes(v)),
-            set(l.a, i32.add(get(l.a), c(16))),
+            pairs(1),
             control.br(0),
           ),
         ),
@@ -103,7 +128,7 @@ export function rbfRowsFunction(): KernelFunction {
     params: [ValueType.i32, ValueType.i32, ValueType.i32, ValueType.i32, ValueType.i32, ValueType.f64, ValueType.i32, ValueType.i32],
     locals: [
       { count: 5, type: ValueType.i32 },
-      { count: 11, type: ValueType.v128 },
+      { count: 2 + INTERLEAVED * EXP_LOCALS, type: ValueType.v128 },
     ],
     body,
   };
