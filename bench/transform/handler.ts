@@ -47,15 +47,15 @@ class NoStreams implements StreamStore {
 async function main(): Promise<void> {
   const events = Number(process.argv[2] ?? 200_000);
   const batchSize = Number(process.argv[3] ?? 5000);
-  const streams = Number(process.argv[4] ?? 3);
+  const partitions = Number(process.argv[4] ?? 3);
   const scenario = planScenario(
     { seed: 'bench', hosts: 40, count: events, rate: 1000, timeScale: 60, startMs: Date.UTC(2026, 10, 1), attacks: [...ATTACK_NAMES], attackShare: 0.1, driftAt: null },
     Date.UTC(2026, 11, 1),
   );
   const objects = new MemoryObjects();
-  const landed: RawLanded[][] = Array.from({ length: streams }, () => []);
-  const pending: string[][] = Array.from({ length: streams }, () => []);
-  const offsets = new Array<number>(streams).fill(0);
+  const landed: RawLanded[][] = Array.from({ length: partitions }, () => []);
+  const pending: string[][] = Array.from({ length: partitions }, () => []);
+  const offsets = new Array<number>(partitions).fill(0);
   let batches = 0;
   const flush = (partition: number) => {
     const lines = pending[partition]!;
@@ -76,12 +76,12 @@ async function main(): Promise<void> {
     batches++;
   };
   for (const event of new TrafficGenerator(scenario)) {
-    const partition = keyPartition(event.sensor_id, streams);
+    const partition = keyPartition(event.sensor_id, partitions);
     pending[partition]!.push(JSON.stringify(event));
     offsets[partition]!++;
     if (pending[partition]!.length === batchSize) flush(partition);
   }
-  for (let p = 0; p < streams; p++) if (pending[p]!.length > 0) flush(p);
+  for (let p = 0; p < partitions; p++) if (pending[p]!.length > 0) flush(p);
 
   const bodies = landed.flat().map((l) => objects.objects.get(l.data.objectKey)!);
   const floorStart = process.hrtime.bigint();
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
   const perPartition = landed.map((stream) => stream.length).join('/');
-  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${streams} partitions)`);
+  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${partitions} partitions)`);
   console.log(`floor (gunzip + split + JSON.parse)  ${rate(floorRows, floorSeconds)} rows/s`);
   console.log(`handler                              ${rate(rows, seconds)} rows/s (${(seconds * 1e6 / rows).toFixed(2)} µs/row; CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`);
   console.log(`ratio to floor                       ${(floorSeconds / floorRows / (seconds / rows)).toFixed(3)}`);
