@@ -221,6 +221,21 @@ describe('DotRowsKernel.dotRowsBatch', () => {
   });
 
   describe('screenRowsF32', () => {
+    /** n rows of `data` as the screen takes them, their norms, room for bounds and results, and exact squared distances. */
+    const screenSetup = (data: Float64Array, n: number, cols: number) => {
+      const width = paddedWidth(cols);
+      const kernel = DotRowsKernel.create(n * width, n, n, n);
+      const rows = kernel.allocPaddedFloat32(data, cols);
+      const norms = kernel.alloc(n);
+      for (let j = 0; j < n; j++) norms[j] = scalarDot(data, j * cols, data, j * cols, cols);
+      const exact = (i: number, j: number) => {
+        let d2 = 0;
+        for (let c = 0; c < cols; c++) d2 += (data[i * cols + c] - data[j * cols + c]) ** 2;
+        return d2;
+      };
+      return { kernel, width, rows, norms, bounds: kernel.alloc(n), out: kernel.allocIndices(n), exact };
+    };
+
     it.each([
       [39, 0],
       [39, 100],
@@ -228,19 +243,7 @@ describe('DotRowsKernel.dotRowsBatch', () => {
       [70, 3],
     ])('passes every row whose exact squared distance is within its bound (%i columns, offset %d), with f32ScreenSlack', (cols, offset) => {
       const n = 120;
-      const width = paddedWidth(cols);
-      const data = values(n * cols, cols + offset).map((v) => offset + v);
-      const kernel = DotRowsKernel.create(n * width, n, n, n);
-      const rows = kernel.allocPaddedFloat32(data, cols);
-      const norms = kernel.alloc(n);
-      const bounds = kernel.alloc(n);
-      const out = kernel.allocIndices(n);
-      for (let j = 0; j < n; j++) norms[j] = scalarDot(data, j * cols, data, j * cols, cols);
-      const exact = (i: number, j: number) => {
-        let d2 = 0;
-        for (let c = 0; c < cols; c++) d2 += (data[i * cols + c] - data[j * cols + c]) ** 2;
-        return d2;
-      };
+      const { kernel, width, rows, norms, bounds, out, exact } = screenSetup(values(n * cols, cols + offset).map((v) => offset + v), n, cols);
       let tight = 0;
       let loose = 0;
       for (let i = 0; i < n; i++) {
@@ -255,6 +258,23 @@ describe('DotRowsKernel.dotRowsBatch', () => {
       if (offset >= 100) expect(tight).toBeLessThan(n * n);
       // Far from the origin the slack, which scales with the norms, lets much through: PairScreen screens such data in float64.
       if (offset <= 100) expect(loose).toBeLessThan(n * n * 0.1);
+    });
+
+    it('lists exactly the rows that pass, in ascending order, from blocks of four and the rows after them', () => {
+      // 103 rows: 25 blocks of four, then three one at a time. Even rows are bounded at their exact distance
+      // (pass), odd ones at a quarter of it (fail by far more than the slack), except row i itself (distance 0).
+      const n = 103;
+      const { kernel, width, rows, norms, bounds, out, exact } = screenSetup(values(n * 17, 5), n, 17);
+      for (const i of [0, 50, 101]) {
+        const expected: number[] = [];
+        for (let j = 0; j < n; j++) {
+          const d2 = exact(i, j);
+          bounds[j] = j % 2 === 0 ? d2 : d2 / 4;
+          if (j % 2 === 0 || j === i) expected.push(j);
+        }
+        const found = kernel.screenRowsF32(rows, i, rows, 0, n, width, norms, bounds, out, norms[i], -Infinity, f32ScreenSlack(width));
+        expect(Array.from(out.subarray(0, found))).toEqual(expected);
+      }
     });
   });
 

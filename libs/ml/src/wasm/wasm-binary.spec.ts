@@ -1,4 +1,4 @@
-import { control, i32, local, seq, sleb, uleb, ValueType, wasmModule } from './wasm-binary';
+import { control, f64x2, i32, i64x2, local, seq, sleb, uleb, v128, ValueType, wasmModule } from './wasm-binary';
 
 describe('LEB128', () => {
   it('encodes the spec examples and the edges of u32 and i32', () => {
@@ -63,5 +63,45 @@ describe('wasmModule', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(() => new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 2, maximum: 2 }) } })).toThrow(WebAssembly.LinkError);
     expect(() => new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }) } })).not.toThrow();
+  });
+});
+
+describe('SIMD lane moves', () => {
+  // pick(at): the 32-bit lanes [a1, b2, a3, b0] of the vectors a at `at` and b at `at` + 16 stored at `at` + 32,
+  // and at `at` + 48 the bitmask of a ≤ b read as two float64 lanes.
+  const AT = 0;
+  const body = seq(
+    f64x2.store(local.get(AT), v128.shuffle32(f64x2.load(local.get(AT)), f64x2.load(local.get(AT), 16), [1, 6, 3, 4]), 32),
+    i32.store(local.get(AT), i64x2.bitmask(f64x2.le(f64x2.load(local.get(AT)), f64x2.load(local.get(AT), 16))), 48),
+  );
+  const pick = () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const module = new WebAssembly.Module(wasmModule({ module: 'env', field: 'memory', minPages: 1, shared: false }, { exportName: 'pick', params: [ValueType.i32], locals: { count: 0, type: ValueType.i32 }, body }));
+    const run = new WebAssembly.Instance(module, { env: { memory } }).exports.pick as (at: number) => void;
+    return { memory, run };
+  };
+
+  it('shuffle32 picks 32-bit lanes of either vector, and bitmask reads a float64 comparison lane by lane', () => {
+    const { memory, run } = pick();
+    const words = new Int32Array(memory.buffer, 0, 8);
+    words.set([10, 11, 12, 13, 20, 21, 22, 23]);
+    const doubles = new Float64Array(memory.buffer, 0, 4);
+    const lanes = Array.from(words);
+    run(0);
+    expect(Array.from(new Int32Array(memory.buffer, 32, 4))).toEqual([lanes[1], lanes[6], lanes[3], lanes[4]]);
+    doubles.set([1, 5, 2, 5]);
+    run(0);
+    expect(new Int32Array(memory.buffer, 48, 1)[0]).toBe(0b11);
+    doubles.set([3, 5, 2, NaN]);
+    run(0);
+    expect(new Int32Array(memory.buffer, 48, 1)[0]).toBe(0b00);
+    doubles.set([2, 9, 2, 5]);
+    run(0);
+    expect(new Int32Array(memory.buffer, 48, 1)[0]).toBe(0b01);
+  });
+
+  it('refuses a lane outside the two vectors when the code is written, not when the module compiles', () => {
+    expect(() => v128.shuffle32([], [], [0, 1, 2, 8])).toThrow(/lanes must be 0–7/);
+    expect(() => v128.shuffle32([], [], [0, -1, 2, 3])).toThrow(RangeError);
   });
 });

@@ -103,6 +103,10 @@ export const f64x2 = {
   max: (a: Code, b: Code): Code => seq(a, b, simd(0xf5)),
   /** All ones in a lane where a > b, zeros elsewhere (false for NaN). */
   gt: (a: Code, b: Code): Code => seq(a, b, simd(0x4a)),
+  /** All ones in a lane where a ≤ b, zeros elsewhere (false for NaN). */
+  le: (a: Code, b: Code): Code => seq(a, b, simd(0x4b)),
+  /** f32 lanes 0 and 1, widened exactly. */
+  promoteLowF32x4: (a: Code): Code => seq(a, simd(0x5f)),
   /** Rounds each lane toward zero. */
   trunc: (a: Code): Code => seq(a, simd(0x7a)),
   splat: (value: Code): Code => seq(value, simd(0x14)),
@@ -120,6 +124,15 @@ export const f64x2 = {
 export const v128 = {
   /** Bits of a where mask is 1, of b where it is 0. */
   bitselect: (a: Code, b: Code, mask: Code): Code => seq(a, b, mask, simd(0x52)),
+  or: (a: Code, b: Code): Code => seq(a, b, simd(0x50)),
+  /**
+   * Four 32-bit lanes picked from a's lanes (0–3) and b's (4–7), as i8x16.shuffle does byte by byte: lane
+   * choices are checked here, since a wrong one is a module that fails to compile at first use.
+   */
+  shuffle32: (a: Code, b: Code, lanes: readonly [number, number, number, number]): Code => {
+    if (!lanes.every((lane) => Number.isInteger(lane) && lane >= 0 && lane < 8)) throw new RangeError(`shuffle32 lanes must be 0–7, got ${lanes.join(', ')}`);
+    return seq(a, b, simd(0x0d), lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]));
+  },
 };
 
 /** Four f32 lanes, for screens that only need a bound (their rounding error is allowed for by the caller). */
@@ -143,6 +156,8 @@ export const i32x4 = {
 };
 
 export const i64x2 = {
+  /** The lanes' sign bits as bits 0 and 1 of an i32: which lanes of a comparison's result are true. */
+  bitmask: (a: Code): Code => seq(a, simd(0xc4)),
   /** i32 lanes 0 and 1, sign-extended to two i64 lanes. */
   extendLowI32x4: (a: Code): Code => seq(a, simd(0xc7)),
   /** Shift left of both lanes by a scalar i32. */
