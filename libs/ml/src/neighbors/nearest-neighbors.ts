@@ -148,10 +148,10 @@ function lowerBound(sorted: Float64Array, v: number): number {
 /**
  * Offers stored row r at exact squared distance d2 to the neighbour list at [at, at + k) of the three
  * arrays, which holds `filled` entries ordered by (grid step, index); returns the new fill. Rows may be
- * offered in any order: the list ends as the k least by (step, index) of all rows offered.
+ * offered in any order: the list ends as the k least by (step, index) of all rows offered. A caller that
+ * offers one distance to two lists, or holds its step already, passes `step` (a logarithm saved per offer).
  */
-export function offerNeighbor(steps: Float64Array, distance2: Float64Array, index: Int32Array, at: number, k: number, filled: number, r: number, d2: number): number {
-  const step = distanceStep(d2);
+export function offerNeighbor(steps: Float64Array, distance2: Float64Array, index: Int32Array, at: number, k: number, filled: number, r: number, d2: number, step = distanceStep(d2)): number {
   const last = at + k - 1;
   if (filled === k && !(step < steps[last] || (step === steps[last] && r < index[last]))) return filled;
   let p = filled < k ? at + filled++ : last;
@@ -168,15 +168,11 @@ export function offerNeighbor(steps: Float64Array, distance2: Float64Array, inde
 }
 
 /**
- * The squared-distance bound past which a row cannot enter a full list. Within one grid step the list is
- * ordered by index, not distance, so the largest distance may not be the last.
+ * The squared-distance bound past which a row cannot enter a full list. Only a row whose grid step is at most
+ * the last entry's can enter, and steps round ln d² · 2²⁴ to within ½, so such a row lies within e^(1/2²⁴) of
+ * the last entry's distance: that distance times OUTSIDE_STEP bounds it. The last entry need not hold the
+ * list's largest distance (within one step the list is ordered by index), and does not have to.
  */
 export function neighborBound(distance2: Float64Array, at: number, k: number): number {
-  return maxDistance2(distance2, at, k) * OUTSIDE_STEP;
-}
-
-function maxDistance2(distance2: Float64Array, at: number, k: number): number {
-  let max = 0;
-  for (let j = at; j < at + k; j++) if (distance2[j] > max) max = distance2[j];
-  return max;
+  return distance2[at + k - 1] * OUTSIDE_STEP;
 }

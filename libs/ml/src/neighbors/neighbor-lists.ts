@@ -38,7 +38,7 @@ export function mergeNeighborLists(into: NeighborLists, from: NeighborLists): vo
   for (let r = 0; r < into.filled.length; r++) {
     const at = r * k;
     let filled = into.filled[r];
-    for (let e = at; e < at + from.filled[r]; e++) filled = offerNeighbor(into.steps, into.distance2, into.neighbors, at, k, filled, from.neighbors[e], from.distance2[e]);
+    for (let e = at; e < at + from.filled[r]; e++) filled = offerNeighbor(into.steps, into.distance2, into.neighbors, at, k, filled, from.neighbors[e], from.distance2[e], from.steps[e]);
     into.filled[r] = filled;
   }
 }

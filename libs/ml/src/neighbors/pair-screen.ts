@@ -1,7 +1,7 @@
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
 import { squaredNorms } from '../wasm/row-norms';
 import { f32ScreenSlack } from '../wasm/screen-rows-f32-function';
-import { neighborBound, offerNeighbor } from './nearest-neighbors';
+import { distanceStep, neighborBound, offerNeighbor } from './nearest-neighbors';
 import { NeighborLists } from './neighbor-lists';
 import { SharedBounds } from './shared-bounds';
 
@@ -94,12 +94,16 @@ export class PairScreen {
       for (let t = 0; t < found; t++) {
         const j = first + candidates[t];
         const d2 = exactDistance2(training, i, j, cols);
-        if (d2 <= bound[i]) {
-          filled[i] = offerNeighbor(steps, distance2, neighbors, i * k, k, filled[i], j, d2);
+        const toI = d2 <= bound[i];
+        const toJ = d2 <= bound[j];
+        if (!toI && !toJ) continue;
+        const step = distanceStep(d2);
+        if (toI) {
+          filled[i] = offerNeighbor(steps, distance2, neighbors, i * k, k, filled[i], j, d2, step);
           if (filled[i] === k) bound[i] = Math.min(bound[i], neighborBound(distance2, i * k, k));
         }
-        if (d2 <= bound[j]) {
-          filled[j] = offerNeighbor(steps, distance2, neighbors, j * k, k, filled[j], i, d2);
+        if (toJ) {
+          filled[j] = offerNeighbor(steps, distance2, neighbors, j * k, k, filled[j], i, d2, step);
           if (filled[j] === k) bound[j] = Math.min(bound[j], neighborBound(distance2, j * k, k));
         }
       }
