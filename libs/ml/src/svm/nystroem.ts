@@ -207,24 +207,17 @@ export class NystroemFeatures implements LinearFeatures {
 /** Rows whose k(x, L) one kernel call forms: their dot products (1.6 KB each at m = 200) stay in L1. */
 const FEATURE_BATCH = 16;
 
-/**
- * R⁻¹ of a lower-triangular m×m R (row-major), lower-triangular too, in rows `width` wide. Row a is
- * (e_a − Σ_{b<a} R[a][b]·row b) / R[a][a], summed over b in increasing order: each entry gets exactly the
- * operations of its column's forward substitution, in the same order (the same bits), while the loops
- * read and write rows instead of walking columns m apart.
- */
+/** R⁻¹ of a lower-triangular m×m R (row-major), lower-triangular too, in rows `width` wide. */
 function lowerInverse(R: Float64Array, m: number, width: number): Float64Array {
   const inverse = new Float64Array(m * width);
-  for (let a = 0; a < m; a++) {
-    const row = a * width;
-    for (let b = 0; b < a; b++) {
-      const r = R[a * m + b];
-      const from = b * width;
-      for (let col = 0; col <= b; col++) inverse[row + col] -= r * inverse[from + col];
+  for (let col = 0; col < m; col++) {
+    // Column col of R⁻¹ solves R x = e_col by forward substitution; x is zero above col.
+    inverse[col * width + col] = 1 / R[col * m + col];
+    for (let a = col + 1; a < m; a++) {
+      let s = 0;
+      for (let b = col; b < a; b++) s -= R[a * m + b] * inverse[b * width + col];
+      inverse[a * width + col] = s / R[a * m + a];
     }
-    const diagonal = R[a * m + a];
-    for (let col = 0; col < a; col++) inverse[row + col] /= diagonal;
-    inverse[row + a] = 1 / diagonal;
   }
   return inverse;
 }
