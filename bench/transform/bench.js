@@ -264,6 +264,7 @@ function summary(ingestFile, floorFile, transformFile, profileFile) {
   const ratio = t.rowsPerSec / fl.rowsPerSec;
   console.log(`\ntransform benchmark (${int(ingest.events)} events, ${ingest.batchesWithEvents} RAW batches over ${ingest.partitions} partitions)`);
   line('tracing', process.env.OTEL_SDK_DISABLED === 'true' ? 'off' : 'on (OTLP to Jaeger)');
+  line('SILVER workers (TRANSFORM_WORKERS)', process.env.TRANSFORM_WORKERS ?? '2 (default)');
   line('load average at start / end', `${process.env.LOAD_START ?? '?'} / ${process.env.LOAD_END ?? '?'}`);
   line('events / RAW batches', `${int(ingest.events)} / ${ingest.batches} (${ingest.batchesWithEvents} with events)`);
   line('RAW bytes gzip / JSONL', `${(fl.gzBytes / 2 ** 20).toFixed(1)} MiB / ${(fl.jsonlBytes / 2 ** 20).toFixed(1)} MiB`);

@@ -9,6 +9,7 @@ import { ATTACK_NAMES, planScenario, TrafficGenerator } from '../../tools/produc
 import type { BatchRecord, StreamStore } from '../../services/transform/src/stream-store';
 import { TransformHandler } from '../../services/transform/src/transform.handler';
 import { transformMetrics } from '../../services/transform/src/transform.metrics';
+import { SilverWorkers } from '../../services/transform/src/workers/silver-workers';
 import { MemoryObjects } from '../../test/support/memory-objects';
 
 /**
@@ -20,7 +21,8 @@ import { MemoryObjects } from '../../test/support/memory-objects';
  * measures is the CPU work the service does per row, next to the floor (gunzip + split +
  * JSON.parse of the same objects) in the same process. bench/transform/run.sh measures the
  * service on the real stack; this one is for profiling (run it under node --cpu-prof).
- * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [partitions=3]
+ * With workers > 0 the batches are built on that many SilverWorkers threads (TRANSFORM_WORKERS), as the service does.
+ * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [partitions=3] [workers=0]
  */
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   const events = Number(process.argv[2] ?? 200_000);
   const batchSize = Number(process.argv[3] ?? 5000);
   const partitions = Number(process.argv[4] ?? 3);
+  const workers = Number(process.argv[5] ?? 0);
   const scenario = planScenario(
     { seed: 'bench', hosts: 40, count: events, rate: 1000, timeScale: 60, startMs: Date.UTC(2026, 10, 1), attacks: [...ATTACK_NAMES], attackShare: 0.1, driftAt: null },
     Date.UTC(2026, 11, 1),
@@ -97,7 +100,11 @@ async function main(): Promise<void> {
   if (parsed === undefined) throw new Error('no RAW lines');
   const floorSeconds = Number(process.hrtime.bigint() - floorStart) / 1e9;
 
-  const handler = new TransformHandler({ objects, streams: new NoStreams() }, { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 1_000_000 });
+  const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 1_000_000 };
+  const streams = new NoStreams();
+  const silver = workers > 0 ? new SilverWorkers(workers, { objects, streams }, settings) : undefined;
+  const handler = new TransformHandler({ objects, streams, ...(silver ? { silver } : {}) }, settings);
+  await silver?.start();
   const context = { annotate: () => undefined, heartbeat: async () => undefined } as unknown as StepContext;
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
@@ -114,11 +121,12 @@ async function main(): Promise<void> {
     }),
   );
   const digest = createHash('sha256').update(artifacts.sort().join(''));
+  await silver?.close();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
   const perPartition = landed.map((stream) => stream.length).join('/');
-  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${partitions} partitions)`);
+  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${partitions} partitions); ${workers > 0 ? `${workers} SILVER workers` : 'built on the main thread'}`);
   console.log(`floor (gunzip + split + JSON.parse)  ${rate(floorRows, floorSeconds)} rows/s`);
   console.log(`handler                              ${rate(rows, seconds)} rows/s (${(seconds * 1e6 / rows).toFixed(2)} µs/row; CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`);
   console.log(`ratio to floor                       ${(floorSeconds / floorRows / (seconds / rows)).toFixed(3)}`);

@@ -26,7 +26,7 @@ export { REDACTED_PATHS, SECRET_KEYS } from './logging/redaction';
 
 export { metricsRegistry, labelMetricsWithService } from './metrics/registry';
 export { counter, gauge, histogram } from './metrics/metric-factories';
-export { phaseTimer } from './metrics/phase-timer';
+export { phaseTimer, PhaseSink } from './metrics/phase-timer';
 export { MetricsController } from './metrics/metrics.controller';
 
 export type { ReadinessCheck } from './health/readiness-check';

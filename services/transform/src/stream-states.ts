@@ -2,7 +2,7 @@ import { ObjectStore } from '@flowsentry/storage';
 import { cleanLines } from './clean-flows';
 import { DedupIndex } from './dedup-index';
 import { readRawLines } from './raw-batch-reader';
-import { StreamStore } from './stream-store';
+import { StreamReads } from './stream-store';
 import { BehaviourWindows } from './behaviour-windows';
 import { WindowSpec } from './windows';
 
@@ -31,7 +31,7 @@ export class StreamStates {
   private readonly states = new Map<string, StreamState>();
 
   constructor(
-    private readonly store: StreamStore,
+    private readonly store: StreamReads,
     private readonly objects: Pick<ObjectStore, 'get'>,
     private readonly windows: WindowSpec[],
     private readonly keyHash: (key: string) => number,

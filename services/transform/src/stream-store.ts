@@ -13,6 +13,9 @@ export interface BatchRecord {
   keys: Float64Array;
 }
 
+/** What building a batch reads of its stream's recorded state (a worker thread asks the main thread for it). */
+export type StreamReads = Pick<StreamStore, 'lastBatchBefore' | 'checkpointBefore' | 'batchesBetween' | 'keysSince'>;
+
 /** Where transform keeps a stream's state between batches (PostgreSQL in production, a fake in specs). */
 export interface StreamStore {
   /** Last offset of the latest batch recorded before `firstOffset`. */

@@ -35,6 +35,12 @@ export const transformConfigShape = {
    * batch's parsing and encoding with the others' RAW reads, SILVER writes, audit transaction and commit.
    */
   TRANSFORM_CONCURRENT_PARTITIONS: env.int(3, 1, 64),
+  /**
+   * Worker threads that build SILVER batches (parse, features, statistics, Parquet), each owning the
+   * streams it is given; 0 builds them on the main thread. Building is CPU-bound JavaScript, so
+   * workers beyond the cores (or beyond the partitions handled side by side) add nothing.
+   */
+  TRANSFORM_WORKERS: env.int(2, 0, 16),
   ...stepSettingsShape,
 };
 

@@ -1,110 +1,64 @@
 import { deterministicId, PipelineEventOf, rawLandedKey, Topics } from '@flowsentry/contracts';
 import { PipelineStep, StepContext, StepOutcome } from '@flowsentry/runtime';
-import { formatRef, ObjectRef, ObjectStore, silverRef, writeParquet } from '@flowsentry/storage';
+import { formatRef, ObjectRef, ObjectStore, silverRef } from '@flowsentry/storage';
 import { ATTR_DATASET_ID, phaseTimer } from '@flowsentry/telemetry';
-import { cleanLines, CleanFlow } from './clean-flows';
-import { eventKeyHash } from './event-key-hash';
 import { featureVersion } from './feature-version';
-import { nullRatios, silverStatistics } from './quality-statistics';
-import { readRawLines } from './raw-batch-reader';
-import { silverTable } from './silver-table';
-import { StreamStates } from './stream-states';
+import { SilverBatch, SilverBuild, SilverBuilder, SilverSettings } from './silver-builder';
 import { StreamStore } from './stream-store';
 import { transformMetrics } from './transform.metrics';
-import { DedupIndex } from './dedup-index';
-import { BehaviourWindows } from './behaviour-windows';
-import { WindowSpec, windowSpecs } from './windows';
+import { windowSpecs } from './windows';
 
 type RawLanded = PipelineEventOf<typeof Topics.rawLanded>;
 
 export interface TransformStores {
   objects: Pick<ObjectStore, 'get' | 'put'>;
   streams: StreamStore;
+  /** Builds the SILVER bytes on worker threads (SilverWorkers); without it, a SilverBuilder in this thread. */
+  silver?: SilverBuild;
 }
 
-export interface TransformSettings {
-  TRANSFORM_WINDOWS_MS: number[];
-  TRANSFORM_DEDUP_HORIZON_MS: number;
-  /** Batches between window checkpoints; a restart replays at most this many from RAW. */
-  TRANSFORM_CHECKPOINT_EVERY: number;
-}
+export type TransformSettings = SilverSettings;
 
 /**
- * RAW → SILVER for one `raw.landed`: read and verify the RAW object, clean, de-duplicate, add the
- * per-flow and per-source window features, write the Parquet object and its statistics.json.
- * Everything it writes is a function of the event and of the stream's state before this batch
- * (window checkpoint and de-duplication index, both found by offset), so running it again after
- * a crash writes the same bytes under the same keys.
+ * RAW → SILVER for one `raw.landed`: has the batch built (read, verify, clean, de-duplicate,
+ * features, Parquet and statistics.json), stores both objects and returns what the step runtime
+ * records and emits. The stream's bookkeeping (batch keys, window checkpoint) commits in the
+ * runtime's transaction, so a crash anywhere builds the same bytes under the same keys again.
  */
 export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
   readonly input = Topics.rawLanded;
   readonly step = 'transformation' as const;
-  private readonly windows: WindowSpec[];
-  private readonly windowColumns: string[];
   readonly featureVersion: string;
-  private readonly streams: StreamStates;
+  private readonly silver: SilverBuild;
 
   constructor(
     private readonly stores: TransformStores,
-    private readonly settings: TransformSettings,
+    settings: TransformSettings,
   ) {
-    this.windows = windowSpecs(settings.TRANSFORM_WINDOWS_MS);
-    this.windowColumns = BehaviourWindows.columns(this.windows);
-    this.featureVersion = featureVersion(this.windows);
-    this.streams = new StreamStates(stores.streams, stores.objects, this.windows, eventKeyHash);
+    this.featureVersion = featureVersion(windowSpecs(settings.TRANSFORM_WINDOWS_MS));
+    this.silver = stores.silver ?? new SilverBuilder(stores, settings);
   }
 
   async handle(event: RawLanded, context: StepContext): Promise<StepOutcome> {
     const raw = event.data;
-    const phase = phaseTimer(transformMetrics.phase);
     const stream = rawLandedKey(raw.source.topic, raw.source.partition);
     const datasetId = `${raw.datasetId}.${this.featureVersion}`;
     context.annotate({ [ATTR_DATASET_ID]: datasetId, 'flowsentry.raw_dataset_id': raw.datasetId });
 
-    const lines = await readRawLines(this.stores.objects, raw);
-    phase('read');
-    const cleaned = cleanLines(lines);
-    const hashes = cleaned.flows.map((flow) => eventKeyHash(flow.eventKey));
-    phase('clean');
-    const since = minTime(cleaned.flows) - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
-    const { state, rebuilt } = await this.streams.before(stream, raw.source.firstOffset, since, context.heartbeat);
-    if (rebuilt) phase('rebuild');
-    const { unique, keys } = deduplicate(cleaned.flows, hashes, state.dedup, since);
-    const duplicates = cleaned.flows.length - unique.length;
-    phase('dedup');
-
-    const width = this.windowColumns.length;
-    const features = new Float64Array(unique.length * width);
-    for (let i = 0; i < unique.length; i++) state.windows.observeInto(unique[i]!.event, unique[i]!.tsMs, features, i * width);
-    const minTs = unique.length > 0 ? minTime(unique) : null;
-    const maxTs = unique.length > 0 ? maxTime(unique) : null;
-    state.dedup.add(keys, maxTs ?? 0);
-    state.dedup.evictBefore(since - this.settings.TRANSFORM_DEDUP_HORIZON_MS);
-    state.position = raw.source.lastOffset;
-    const checkpoint = ++state.sinceCheckpoint >= this.settings.TRANSFORM_CHECKPOINT_EVERY ? state.windows.snapshot() : undefined;
-    if (checkpoint) state.sinceCheckpoint = 0;
-    this.streams.keep(stream, state);
-    phase('windows');
-
-    const table = silverTable(unique, features, this.windowColumns, raw.source);
-    // DuckDB encodes the Parquet file on its own thread: the statistics are computed on this one meanwhile.
-    const parquetWritten = writeParquet(table);
-    const quality = { inputRows: lines.length, duplicates, dropped: cleaned.dropped };
-    const statistics = Buffer.from(JSON.stringify(silverStatistics(table, quality)));
-    const nulls = nullRatios(table);
-    phase('statistics');
-    const parquet = await parquetWritten;
-    phase('parquet');
+    const batch = await this.silver.build(raw, () => context.heartbeat());
+    for (const [name, seconds] of batch.phases) transformMetrics.phase.observe({ phase: name }, seconds);
+    const phase = phaseTimer(transformMetrics.phase);
 
     const parquetRef = silverRef(datasetId, dayOf(raw.objectKey, raw.minEventTime));
     const statisticsRef: ObjectRef = { layer: 'silver', key: parquetRef.key.replace(/\.parquet$/, '.statistics.json') };
     const [storedParquet, storedStatistics] = await Promise.all([
-      this.stores.objects.put(parquetRef, parquet, 'application/vnd.apache.parquet'),
-      this.stores.objects.put(statisticsRef, statistics, 'application/json'),
+      this.stores.objects.put(parquetRef, batch.parquet, 'application/vnd.apache.parquet'),
+      this.stores.objects.put(statisticsRef, batch.statistics, 'application/json'),
     ]);
     phase('write');
 
-    this.report(table.rowCount, quality, nulls, state.windows.size);
+    report(batch);
+    const { minTs, maxTs, checkpoint } = batch;
     const rawRef = raw.objectKey;
     return {
       outputs: [
@@ -119,9 +73,9 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
             silverKey: formatRef(parquetRef),
             sha256: storedParquet.sha256,
             rawKeys: [{ key: rawRef, sha256: raw.sha256 }],
-            rows: table.rowCount,
+            rows: batch.rows,
             featuresSchemaVersion: this.featureVersion,
-            quality: { inputRows: lines.length, duplicates, dropped: sum(cleaned.dropped), nullRatio: nonZero(nulls) },
+            quality: { inputRows: batch.inputRows, duplicates: batch.duplicates, dropped: sum(batch.dropped), nullRatio: nonZero(batch.nulls) },
             qualityKey: formatRef(statisticsRef),
             ...(minTs !== null && maxTs !== null ? { minEventTime: new Date(minTs).toISOString(), maxEventTime: new Date(maxTs).toISOString() } : {}),
           },
@@ -137,26 +91,17 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
       ],
       record: {
         inputRef: rawRef,
-        details: { datasetId, featureVersion: this.featureVersion, inputRows: lines.length, rows: table.rowCount, duplicates, dropped: cleaned.dropped, stream },
+        details: { datasetId, featureVersion: this.featureVersion, inputRows: batch.inputRows, rows: batch.rows, duplicates: batch.duplicates, dropped: batch.dropped, stream },
       },
       persist: async (em) => {
         const { streams } = this.stores;
-        await streams.saveBatch(em, stream, { firstOffset: raw.source.firstOffset, lastOffset: raw.source.lastOffset, rawRef, rawSha256: raw.sha256, minTs, maxTs, keys });
+        await streams.saveBatch(em, stream, { firstOffset: raw.source.firstOffset, lastOffset: raw.source.lastOffset, rawRef, rawSha256: raw.sha256, minTs, maxTs, keys: batch.keys });
         if (!checkpoint) return;
         await streams.saveCheckpoint(em, stream, raw.source.lastOffset, checkpoint);
         // Keys two horizons old can no longer make anything a duplicate, and the checkpoint replaces the batches before it.
-        await streams.prune(em, stream, since - this.settings.TRANSFORM_DEDUP_HORIZON_MS, raw.source.lastOffset);
+        await streams.prune(em, stream, batch.forgetBefore, raw.source.lastOffset);
       },
     };
-  }
-
-  private report(rows: number, quality: { inputRows: number; duplicates: number; dropped: Record<string, number> }, nulls: Record<string, number>, sources: number): void {
-    transformMetrics.rowsIn.inc(quality.inputRows);
-    transformMetrics.rowsOut.inc(rows);
-    transformMetrics.duplicates.inc(quality.duplicates);
-    for (const [reason, n] of Object.entries(quality.dropped)) transformMetrics.dropped.inc({ reason }, n);
-    for (const [column, ratio] of Object.entries(nulls)) transformMetrics.nullRatio.set({ column }, ratio);
-    transformMetrics.trackedSources.set(sources);
   }
 }
 
@@ -166,32 +111,13 @@ function dayOf(rawKey: string, minEventTime: string | undefined): string {
   return match?.[1] ?? (minEventTime ?? '1970-01-01').slice(0, 10);
 }
 
-/** Drops repeats within the batch (the first stays), then keys an earlier batch of the stream holds within the horizon. */
-function deduplicate(flows: readonly CleanFlow[], hashes: readonly number[], earlier: DedupIndex, since: number): { unique: CleanFlow[]; keys: Float64Array } {
-  const unique: CleanFlow[] = [];
-  const keys: number[] = [];
-  const inBatch = new Set<number>();
-  for (let i = 0; i < flows.length; i++) {
-    const hash = hashes[i]!;
-    if (inBatch.has(hash)) continue;
-    inBatch.add(hash);
-    if (earlier.has(hash, since)) continue;
-    unique.push(flows[i]!);
-    keys.push(hash);
-  }
-  return { unique, keys: Float64Array.from(keys) };
-}
-
-function minTime(flows: readonly CleanFlow[]): number {
-  let min = Infinity;
-  for (const f of flows) if (f.tsMs < min) min = f.tsMs;
-  return Number.isFinite(min) ? min : 0;
-}
-
-function maxTime(flows: readonly CleanFlow[]): number {
-  let max = -Infinity;
-  for (const f of flows) if (f.tsMs > max) max = f.tsMs;
-  return max;
+function report(batch: SilverBatch): void {
+  transformMetrics.rowsIn.inc(batch.inputRows);
+  transformMetrics.rowsOut.inc(batch.rows);
+  transformMetrics.duplicates.inc(batch.duplicates);
+  for (const [reason, n] of Object.entries(batch.dropped)) transformMetrics.dropped.inc({ reason }, n);
+  for (const [column, ratio] of Object.entries(batch.nulls)) transformMetrics.nullRatio.set({ column }, ratio);
+  transformMetrics.trackedSources.set(batch.trackedSources);
 }
 
 function sum(counts: Record<string, number>): number {
