@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { RawLandedData, rawLandedKey } from '@flowsentry/contracts';
 import { ObjectRef } from '@flowsentry/storage';
 import { SilverBatch, SilverBuild, SilverInputs, SilverSettings } from '../silver-builder';
-import { asBuffer, FromWorker, fromWire, ownBytes, SilverWorkerData, toWire, ToWorker } from './silver-worker-protocol';
+import { asBuffer, FromWorker, fromWire, SilverWorkerData, toWire, ToWorker } from './silver-worker-protocol';
 
 /** A worker's end, retriable: the step runtime tries the batch again, on a fresh worker that rebuilds the stream's state. */
 export class SilverWorkerError extends Error {
@@ -152,13 +152,14 @@ export class SilverWorkers implements SilverBuild {
     const { objects, streams } = this.inputs;
     switch (method) {
       case 'get':
-        return ownBytes(await objects.get(args[0] as ObjectRef));
+        // A copy, transferred: the store's Buffer is not ours to detach (an in-memory store keeps it).
+        return new Uint8Array(await objects.get(args[0] as ObjectRef));
       case 'heartbeat':
         return job?.heartbeat();
       case 'checkpointBefore': {
         const found = await streams.checkpointBefore(args[0] as string, args[1] as string);
-        // The driver's Buffer may sit in a large shared one: only the state's bytes cross.
-        return found && { lastOffset: found.lastOffset, state: ownBytes(found.state) };
+        // The driver's Buffer may sit in a large shared one, which a clone would copy whole: only the state's bytes cross.
+        return found && { lastOffset: found.lastOffset, state: new Uint8Array(found.state) };
       }
       default:
         return (streams[method] as (...a: unknown[]) => Promise<unknown>)(...args);
