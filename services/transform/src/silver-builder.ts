@@ -91,6 +91,8 @@ export class SilverBuilder implements SilverBuild {
     const hashes = cleaned.flows.map((flow) => eventKeyHash(flow.eventKey));
     phase('clean');
     const since = minTime(cleaned.flows) - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
+    // Keys two horizons old can no longer make anything a duplicate.
+    const forgetBefore = since - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
     const { state, rebuilt } = await this.streams.before(stream, raw.source.firstOffset, since, heartbeat);
     if (rebuilt) phase('rebuild');
     const { unique, keys } = deduplicate(cleaned.flows, hashes, state.dedup, since);
@@ -102,7 +104,7 @@ export class SilverBuilder implements SilverBuild {
     const minTs = unique.length > 0 ? minTime(unique) : null;
     const maxTs = unique.length > 0 ? maxTime(unique) : null;
     state.dedup.add(keys, maxTs ?? 0);
-    state.dedup.evictBefore(since - this.settings.TRANSFORM_DEDUP_HORIZON_MS);
+    state.dedup.evictBefore(forgetBefore);
     state.position = raw.source.lastOffset;
     const checkpoint = ++state.sinceCheckpoint >= this.settings.TRANSFORM_CHECKPOINT_EVERY ? state.windows.snapshot() : undefined;
     if (checkpoint) state.sinceCheckpoint = 0;
@@ -119,7 +121,7 @@ export class SilverBuilder implements SilverBuild {
     const parquet = await parquetWritten;
     phase('parquet');
 
-    return { parquet, statistics, rows: table.rowCount, ...quality, nulls, minTs, maxTs, keys, checkpoint, forgetBefore: since - this.settings.TRANSFORM_DEDUP_HORIZON_MS, trackedSources: state.windows.size, phases };
+    return { parquet, statistics, rows: table.rowCount, ...quality, nulls, minTs, maxTs, keys, checkpoint, forgetBefore, trackedSources: state.windows.size, phases };
   }
 }
 

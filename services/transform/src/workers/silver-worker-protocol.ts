@@ -47,9 +47,9 @@ export function fromWire(wire: WireError): Error {
 }
 
 /** The bytes in an ArrayBuffer of their own (a copy only when the Buffer shares one), so transferring it hands over nothing else. */
-export function ownBytes(buffer: Uint8Array): Uint8Array {
+export function ownBytes(buffer: Buffer): Buffer {
   if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer;
-  return new Uint8Array(buffer);
+  return Buffer.from(new Uint8Array(buffer).buffer);
 }
 
 /** A Uint8Array that crossed a thread (structured clone drops the Buffer class) as a Buffer again, no copy. */

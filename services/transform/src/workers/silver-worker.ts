@@ -36,7 +36,7 @@ async function build(job: number, raw: Extract<ToWorker, { kind: 'build' }>['raw
     const parquet = ownBytes(batch.parquet);
     const statistics = ownBytes(batch.statistics);
     const checkpoint = batch.checkpoint && ownBytes(batch.checkpoint);
-    const sent: SilverBatch = { ...batch, parquet: parquet as Buffer, statistics: statistics as Buffer, checkpoint: checkpoint as Buffer | undefined };
+    const sent: SilverBatch = { ...batch, parquet, statistics, checkpoint };
     const transfer = [parquet.buffer, statistics.buffer, ...(checkpoint ? [checkpoint.buffer] : [])] as ArrayBuffer[];
     port.postMessage({ kind: 'built', job, batch: sent } satisfies FromWorker, transfer);
   } catch (error) {
