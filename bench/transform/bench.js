@@ -173,6 +173,8 @@ function parseMetrics(text) {
     else handlerCount += Number(m[2]);
   }
   const counter = (name) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0);
+  const readAhead = {};
+  for (const m of text.matchAll(/^flowsentry_transform_read_ahead_total\{[^}]*outcome="([a-z]+)"[^}]*\} ([0-9.e+-]+)$/gm)) readAhead[m[1]] = Number(m[2]);
   return {
     phases,
     handlerSeconds,
@@ -182,6 +184,7 @@ function parseMetrics(text) {
     duplicates: counter('flowsentry_transform_duplicates_total'),
     deadLetters: counter('flowsentry_transform_dead_letters_total'),
     failures: counter('flowsentry_transform_failures_total'),
+    readAhead,
   };
 }
 
@@ -265,6 +268,8 @@ function summary(ingestFile, floorFile, transformFile, profileFile) {
   console.log(`\ntransform benchmark (${int(ingest.events)} events, ${ingest.batchesWithEvents} RAW batches over ${ingest.partitions} partitions)`);
   line('tracing', process.env.OTEL_SDK_DISABLED === 'true' ? 'off' : 'on (OTLP to Jaeger)');
   line('SILVER workers (TRANSFORM_WORKERS)', process.env.TRANSFORM_WORKERS ?? '2 (default)');
+  const ra = t.metrics.readAhead ?? {};
+  line('read-ahead (TRANSFORM_READ_AHEAD)', `${process.env.TRANSFORM_READ_AHEAD ?? 'true (default)'}: ${ra.used ?? 0} batches built ahead and used, ${ra.discarded ?? 0} discarded`);
   line('load average at start / end', `${process.env.LOAD_START ?? '?'} / ${process.env.LOAD_END ?? '?'}`);
   line('events / RAW batches', `${int(ingest.events)} / ${ingest.batches} (${ingest.batchesWithEvents} with events)`);
   line('RAW bytes gzip / JSONL', `${(fl.gzBytes / 2 ** 20).toFixed(1)} MiB / ${(fl.jsonlBytes / 2 ** 20).toFixed(1)} MiB`);

@@ -21,7 +21,8 @@ import { MemoryObjects } from '../../test/support/memory-objects';
  * measures is the CPU work the service does per row, next to the floor (gunzip + split +
  * JSON.parse of the same objects) in the same process. bench/transform/run.sh measures the
  * service on the real stack; this one is for profiling (run it under node --cpu-prof).
- * With workers > 0 the batches are built on that many SilverWorkers threads (TRANSFORM_WORKERS), as the service does.
+ * With workers > 0 the batches are built on that many SilverWorkers threads (TRANSFORM_WORKERS), as the service does;
+ * each handler is shown the stream's next event, so batches are read ahead unless TRANSFORM_READ_AHEAD=false.
  * Usage: node --import tsx bench/transform/handler.ts [events=200000] [batch=5000] [partitions=3] [workers=0]
  */
 
@@ -100,12 +101,13 @@ async function main(): Promise<void> {
   if (parsed === undefined) throw new Error('no RAW lines');
   const floorSeconds = Number(process.hrtime.bigint() - floorStart) / 1e9;
 
-  const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 1_000_000 };
+  const readAhead = process.env.TRANSFORM_READ_AHEAD !== 'false';
+  const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 1_000_000, TRANSFORM_READ_AHEAD: readAhead };
   const streams = new NoStreams();
   const silver = workers > 0 ? new SilverWorkers(workers, { objects, streams }, settings) : undefined;
   const handler = new TransformHandler({ objects, streams, ...(silver ? { silver } : {}) }, settings);
   await silver?.start();
-  const context = { annotate: () => undefined, heartbeat: async () => undefined } as unknown as StepContext;
+  const context = (upcoming: RawLanded | undefined) => ({ annotate: () => undefined, heartbeat: async () => undefined, upcoming: () => upcoming }) as unknown as StepContext<typeof Topics.rawLanded>;
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   let rows = 0;
@@ -113,8 +115,8 @@ async function main(): Promise<void> {
   // Streams concurrently, each in offset order: what one instance does with partitions consumed concurrently.
   await Promise.all(
     landed.map(async (stream) => {
-      for (const event of stream) {
-        const outcome = await handler.handle(event, context);
+      for (const [i, event] of stream.entries()) {
+        const outcome = await handler.handle(event, context(stream[i + 1]));
         rows += (outcome.outputs[0]!.data as { rows: number }).rows;
         for (const artifact of outcome.artifacts ?? []) artifacts.push(`${artifact.ref} ${artifact.sha256}\n`);
       }
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
   const perPartition = landed.map((stream) => stream.length).join('/');
-  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${partitions} partitions); ${workers > 0 ? `${workers} SILVER workers` : 'built on the main thread'}`);
+  console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${events} events in ${batches} batches (${perPartition} on ${partitions} partitions); ${workers > 0 ? `${workers} SILVER workers` : 'built on the main thread'}, read-ahead ${readAhead ? 'on' : 'off'}`);
   console.log(`floor (gunzip + split + JSON.parse)  ${rate(floorRows, floorSeconds)} rows/s`);
   console.log(`handler                              ${rate(rows, seconds)} rows/s (${(seconds * 1e6 / rows).toFixed(2)} µs/row; CPU ${((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)} cores)`);
   console.log(`ratio to floor                       ${(floorSeconds / floorRows / (seconds / rows)).toFixed(3)}`);

@@ -8,7 +8,7 @@
 # 4. with PROFILE=1, a second transform run (own group, windows reordered so the SILVER keys are new)
 #    under node --cpu-prof, and its top self-time functions. The profile is the main thread's:
 #    TRANSFORM_WORKERS=0 puts the batch building there too.
-# Env: PARTITIONS (3), PROFILE (0), PROFILE_TOP (25), BENCH_TIMEOUT_MIN (30 per wait), TRANSFORM_WORKERS (service default 2),
+# Env: PARTITIONS (3), PROFILE (0), PROFILE_TOP (25), BENCH_TIMEOUT_MIN (30 per wait), TRANSFORM_WORKERS (service default 2), TRANSFORM_READ_AHEAD (true),
 # OTEL_SDK_DISABLED=true to measure without tracing, KEEP_WORK=1 to keep the work dir.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

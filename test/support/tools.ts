@@ -43,9 +43,10 @@ export function runCli(prefix: string, args: string[]): Promise<string> {
   });
 }
 
-/** Sum of a Prometheus metric over all its label sets (e.g. batches by trigger). */
-export function metricValue(exposition: string, name: string): number {
-  const lines = exposition.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+/** Sum of a Prometheus metric over all its label sets (e.g. batches by trigger), or over those that carry every label given. */
+export function metricValue(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  const lines = exposition.split('\n').filter((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((pair) => l.includes(pair)));
   if (lines.length === 0) throw new Error(`metric ${name} not exposed`);
   return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }

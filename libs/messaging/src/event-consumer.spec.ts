@@ -107,6 +107,19 @@ describe('EventConsumer', () => {
     expect(fake.commits).toEqual(['2@6', '2@7', '2@8']);
   });
 
+  it('shows each handler the next message of the fetch, if there is one, before it has been handled or committed', async () => {
+    const seen: string[] = [];
+    await started({
+      handle: async (m, tools) => {
+        seen.push(`${m.offset}→${tools.upcoming ? `${tools.upcoming.offset}:${tools.upcoming.value!.toString()}` : 'none'} after ${fake.commits.length} commits`);
+      },
+    });
+
+    await fake.deliver(['5', '6', '7']);
+
+    expect(seen).toEqual(['5→6:6 after 0 commits', '6→7:7 after 1 commits', '7→none after 2 commits']);
+  });
+
   it('commits nothing at or after a message whose handler rejected, and reads the partition again from it after a pause', async () => {
     const consumer = await started({
       handle: async (m) => {

@@ -9,6 +9,11 @@ import { withHeartbeat } from './pacemaker';
 export interface EventHandlerTools {
   /** Keeps the group membership alive; the consumer already beats while `handle` runs, this is for tight loops. */
   heartbeat(): Promise<void>;
+  /**
+   * The partition's next message when the fetch already holds it, so a handler can start preparing
+   * it (read-ahead) while it finishes this one. It is handled, and committed, only after this one.
+   */
+  readonly upcoming?: ConsumedMessage;
 }
 
 export interface EventHandler {
@@ -110,11 +115,14 @@ export class EventConsumer {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    for (const raw of batch.messages) {
+    const { messages } = batch;
+    for (let i = 0; i < messages.length; i++) {
       if (this.draining || !isRunning() || isStale()) return;
-      const message = toConsumed(batch.topic, batch.partition, raw);
+      const message = toConsumed(batch.topic, batch.partition, messages[i]!);
+      const next = messages[i + 1];
+      const upcoming = next && toConsumed(batch.topic, batch.partition, next);
       try {
-        await withHeartbeat(heartbeat, () => this.handler.handle(message, { heartbeat }), this.heartbeatIntervalMs);
+        await withHeartbeat(heartbeat, () => this.handler.handle(message, { heartbeat, upcoming }), this.heartbeatIntervalMs);
       } catch (err) {
         this.options.onError?.(err, `handling ${message.topic}/${message.partition}@${message.offset}`);
         this.retryLater(message, pause());

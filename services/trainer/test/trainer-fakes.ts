@@ -121,6 +121,7 @@ export const fakeContext: StepContext = {
   heartbeat: async () => undefined,
   annotate: () => undefined,
   link: () => undefined,
+  upcoming: () => undefined,
 };
 
 /** Runs the outcome's persist as the runtime's commit would. */

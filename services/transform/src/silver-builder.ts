@@ -55,7 +55,12 @@ export interface SilverBatch {
 
 /** Builds SILVER batches; the service runs one in-process or one per worker thread (SilverWorkers). */
 export interface SilverBuild {
-  build(raw: RawLandedData, heartbeat: () => Promise<void>): Promise<SilverBatch>;
+  /**
+   * The batch after the stream's state as recorded; with `follows`, a read-ahead: after the state
+   * in memory that follows the batch ending at that offset, built but maybe not yet committed
+   * (fails if memory holds no such state).
+   */
+  build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch>;
 }
 
 /**
@@ -80,7 +85,7 @@ export class SilverBuilder implements SilverBuild {
     this.streams = new StreamStates(inputs.streams, inputs.objects, this.windows, eventKeyHash);
   }
 
-  async build(raw: RawLandedData, heartbeat: () => Promise<void>): Promise<SilverBatch> {
+  async build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch> {
     const phases: SilverBatch['phases'] = [];
     const phase = phaseTimer({ observe: ({ phase: name }, seconds) => void phases.push([name, seconds]) });
     const stream = rawLandedKey(raw.source.topic, raw.source.partition);
@@ -93,7 +98,7 @@ export class SilverBuilder implements SilverBuild {
     const since = minTime(cleaned.flows) - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
     // Keys two horizons old can no longer make anything a duplicate.
     const forgetBefore = since - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
-    const { state, rebuilt } = await this.streams.before(stream, raw.source.firstOffset, since, heartbeat);
+    const { state, rebuilt } = follows === undefined ? await this.streams.before(stream, raw.source.firstOffset, since, heartbeat) : { state: this.streams.following(stream, follows, since), rebuilt: false };
     if (rebuilt) phase('rebuild');
     const { unique, keys } = deduplicate(cleaned.flows, hashes, state.dedup, since);
     phase('dedup');

@@ -47,6 +47,20 @@ export class StreamStates {
     return { state: await this.rebuild(stream, firstOffset, position, since, heartbeat), rebuilt: true };
   }
 
+  /**
+   * For a read-ahead: the state in memory, taken out, if it stands right after the batch ending at
+   * `position`, which is built but not yet committed. Never rebuilt: the database does not hold
+   * that batch yet, so a rebuild would leave it out.
+   */
+  following(stream: string, position: string, since: number): StreamState {
+    const cached = this.states.get(stream);
+    if (!cached || cached.position !== position || !cached.dedup.covers(since)) {
+      throw new Error(`no state of ${stream} after offset ${position} in memory to read ahead on (it is at ${cached?.position ?? 'none'})`);
+    }
+    this.states.delete(stream);
+    return cached;
+  }
+
   /** Puts the advanced state back; the next batch uses it only if the database agrees it was committed. */
   keep(stream: string, state: StreamState): void {
     this.states.set(stream, state);

@@ -41,6 +41,12 @@ export const transformConfigShape = {
    * workers beyond the cores (or beyond the partitions handled side by side) add nothing.
    */
   TRANSFORM_WORKERS: env.int(2, 0, 16),
+  /**
+   * Build a partition's next batch, when the consumer has already fetched it, while the one before it
+   * is stored, recorded and emitted. Used only if the batch before it was recorded as built, so the
+   * output is the same with it off; it costs one batch's memory per partition.
+   */
+  TRANSFORM_READ_AHEAD: env.bool(true),
   ...stepSettingsShape,
 };
 

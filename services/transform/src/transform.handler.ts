@@ -4,6 +4,7 @@ import { formatRef, ObjectRef, ObjectStore, silverRef } from '@flowsentry/storag
 import { ATTR_DATASET_ID, phaseTimer } from '@flowsentry/telemetry';
 import { featureVersion } from './feature-version';
 import { SilverBatch, SilverBuild, SilverBuilder, SilverSettings } from './silver-builder';
+import { SilverReadAhead } from './silver-read-ahead';
 import { StreamStore } from './stream-store';
 import { transformMetrics } from './transform.metrics';
 import { windowSpecs } from './windows';
@@ -17,7 +18,10 @@ export interface TransformStores {
   silver?: SilverBuild;
 }
 
-export type TransformSettings = SilverSettings;
+export interface TransformSettings extends SilverSettings {
+  /** Build a partition's next batch while this one is stored and recorded (SilverReadAhead). */
+  TRANSFORM_READ_AHEAD: boolean;
+}
 
 /**
  * RAW → SILVER for one `raw.landed`: has the batch built (read, verify, clean, de-duplicate,
@@ -29,23 +33,28 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
   readonly input = Topics.rawLanded;
   readonly step = 'transformation' as const;
   readonly featureVersion: string;
-  private readonly silver: SilverBuild;
+  private readonly silver: SilverReadAhead;
+  private readonly readAhead: boolean;
 
   constructor(
     private readonly stores: TransformStores,
     settings: TransformSettings,
   ) {
     this.featureVersion = featureVersion(windowSpecs(settings.TRANSFORM_WINDOWS_MS));
-    this.silver = stores.silver ?? new SilverBuilder(stores, settings);
+    this.silver = new SilverReadAhead(stores.silver ?? new SilverBuilder(stores, settings), stores.streams, (outcome) => transformMetrics.readAhead.inc({ outcome }));
+    this.readAhead = settings.TRANSFORM_READ_AHEAD;
   }
 
-  async handle(event: RawLanded, context: StepContext): Promise<StepOutcome> {
+  async handle(event: RawLanded, context: StepContext<typeof Topics.rawLanded>): Promise<StepOutcome> {
     const raw = event.data;
     const stream = rawLandedKey(raw.source.topic, raw.source.partition);
     const datasetId = `${raw.datasetId}.${this.featureVersion}`;
     context.annotate({ [ATTR_DATASET_ID]: datasetId, 'flowsentry.raw_dataset_id': raw.datasetId });
 
-    const batch = await this.silver.build(raw, () => context.heartbeat());
+    const heartbeat = () => context.heartbeat();
+    const batch = await this.silver.batchFor(event.id, raw, heartbeat);
+    const upcoming = this.readAhead ? context.upcoming() : undefined;
+    if (upcoming) this.silver.readAhead(raw, upcoming, heartbeat);
     for (const [name, seconds] of batch.phases) transformMetrics.phase.observe({ phase: name }, seconds);
     const phase = phaseTimer(transformMetrics.phase);
 

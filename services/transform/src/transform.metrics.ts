@@ -8,5 +8,6 @@ export const transformMetrics = {
   dropped: counter('flowsentry_transform_dropped_rows_total', 'RAW lines that could not become rows', ['reason']),
   nullRatio: gauge('flowsentry_transform_null_ratio', 'Share of missing values per column in the last dataset', ['column']),
   trackedSources: gauge('flowsentry_transform_window_sources', 'Sources and source→destination pairs holding window state after the last batch'),
+  readAhead: counter('flowsentry_transform_read_ahead_total', 'Batches built ahead of their turn, by whether they were used or discarded', ['outcome']),
   phase: histogram('flowsentry_transform_phase_seconds', 'Where a batch spends its time', ['phase'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
 };

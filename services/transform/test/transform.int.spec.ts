@@ -163,7 +163,8 @@ describe('transform on the real stack (ingest and transform as separate processe
     await start('ingest', ingestEnv);
     const steady = fx.group('transform-steady');
     const killed = fx.group('transform-killed');
-    await start('transform', { TRANSFORM_GROUP_ID: steady });
+    // The reference builds every batch in its turn; the victim reads batches ahead (the default).
+    await start('transform', { TRANSFORM_GROUP_ID: steady, TRANSFORM_READ_AHEAD: 'false' });
     // The victim checkpoints its windows often, so its restart restores a checkpoint and replays RAW after it.
     const victimEnv = { TRANSFORM_GROUP_ID: killed, TRANSFORM_CHECKPOINT_EVERY: '4' };
     let victim = await start('transform', victimEnv);
@@ -185,12 +186,14 @@ describe('transform on the real stack (ingest and transform as separate processe
     await victim.exited;
     running.splice(running.indexOf(victim), 1);
     await send(1500, 3000);
+    await eventually(async () => (await landedBatches()).events === 3000, '3000 events landed');
+    // Restarted on a backlog, the victim is fetched several raw.landed at a time, so it reads ahead.
     victim = await start('transform', victimEnv);
 
-    await eventually(async () => (await landedBatches()).events === 3000, '3000 events landed');
     const expected = await transformedAll(steady);
     const got = await transformedAll(killed);
     expect(got.size).toBeGreaterThanOrEqual(30);
+    expect(metricValue(await victim.metrics(), 'flowsentry_transform_read_ahead_total', { outcome: 'used' })).toBeGreaterThan(0);
     expect([...got.entries()].map(([id, d]) => [id, d.silverKey, d.sha256]).sort()).toEqual([...expected.entries()].map(([id, d]) => [id, d.silverKey, d.sha256]).sort());
     const dlq = await readTopic(fx.kafka, fx.topic(Topics.rawLandedDlq), { timeoutMs: 5_000, idleMs: 2_000 });
     expect(dlq).toHaveLength(0);

@@ -9,7 +9,7 @@ export interface SourcePosition {
   offset: string;
 }
 
-export interface StepContext {
+export interface StepContext<I extends PipelineTopic = PipelineTopic> {
   /** The pipeline run this event belongs to (from `x-run-id`, else derived from the event id). */
   readonly runId: string;
   /** 1 on the first try; a handler that is retried sees 2, 3, … */
@@ -24,6 +24,13 @@ export interface StepContext {
    * model links to the runs of the datasets it was trained on). Its parent stays the triggering event.
    */
   link(traceparents: Iterable<string | undefined>): void;
+  /**
+   * The next event of this partition, when the consumer has already fetched it and it decodes: a
+   * step may start preparing it (read it ahead) while it finishes this one. It is only a hint: the
+   * runtime hands that event to `handle` later, after this one is committed, and nothing may be
+   * recorded for it before then.
+   */
+  upcoming(): PipelineEventOf<I> | undefined;
 }
 
 /** One event the step emits. Its id must be derived from the input, so a replay yields the same id. */
@@ -78,5 +85,5 @@ export interface PipelineStep<I extends PipelineTopic = PipelineTopic> {
   readonly input: I;
   /** What the audit trail calls this step. */
   readonly step: StepName;
-  handle(event: PipelineEventOf<I>, context: StepContext): Promise<StepOutcome>;
+  handle(event: PipelineEventOf<I>, context: StepContext<I>): Promise<StepOutcome>;
 }

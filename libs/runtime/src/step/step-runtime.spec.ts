@@ -194,6 +194,19 @@ describe('StepRuntime', () => {
     expect(step.calls[0]!.runId).toBe(deterministicId('run', rawLanded(0).id));
   });
 
+  it("offers the handler the partition's next event, decoded, when the consumer has fetched one that is valid", async () => {
+    const next = (value: unknown, partition = 1) => ({ ...message(value, {}, '8'), partition });
+    await runtime.handle(message(rawLanded(0)), { ...tools, upcoming: next(rawLanded(10)) });
+    await runtime.handle(message(rawLanded(10)), { ...tools, upcoming: next('{"specversion":') });
+    await runtime.handle(message(rawLanded(20)), { ...tools, upcoming: next(rawLanded(30), 2) });
+    await runtime.handle(message(rawLanded(30)), tools);
+
+    expect(step.calls.map((c) => c.upcoming()?.id)).toEqual([rawLanded(10).id, undefined, undefined, undefined]);
+    expect(step.calls[0]!.upcoming()).toEqual(rawLanded(10));
+    // A hint, nothing more: only the events handled were recorded.
+    expect(store.commits.map((c) => c.eventId)).toEqual([0, 10, 20, 30].map((n) => rawLanded(n).id));
+  });
+
   it.each([
     ['malformed-json', '{"specversion":'],
     ['schema', JSON.stringify({ ...rawLanded(0), data: { ...rawLanded(0).data, sha256: 'not-a-hash' } })],

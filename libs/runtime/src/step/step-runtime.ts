@@ -186,6 +186,7 @@ export class StepRuntime implements EventHandler {
       annotate: (attributes) => span.setAttributes(attributes),
       // A link to the step's own span (a dataset recorded by this very step) would only repeat the parent chain.
       link: (traceparents) => span.addLinks(linksFromTraceparents(traceparents).filter((link) => link.context.spanId !== span.spanContext().spanId)),
+      upcoming: () => upcomingEvent(step.input, message, tools.upcoming),
     };
     const outcome = await step.handle(event, context);
     const outputs = outcome.outputs.map(
@@ -222,6 +223,13 @@ export class StepRuntime implements EventHandler {
     this.ports.metrics.deadLettered.inc({ topic: deadLetterTopic(topic), reason });
     this.ports.log.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason, error }, 'event dead-lettered');
   }
+}
+
+/** The partition's next message as an event of the step's topic, when it is one that decodes (else it is not worth preparing). */
+function upcomingEvent<I extends PipelineTopic>(topic: I, current: ConsumedMessage, next: ConsumedMessage | undefined): PipelineEventOf<I> | undefined {
+  if (!next || next.topic !== current.topic || next.partition !== current.partition) return undefined;
+  const decoded = decodePipelineEvent(topic, next.value);
+  return decoded.ok ? decoded.value : undefined;
 }
 
 function errorText(error: unknown): string {

@@ -30,9 +30,9 @@ const streams: StreamReads = {
 };
 const builder = new SilverBuilder({ objects: { get: async (ref: ObjectRef) => asBuffer(await ask<Uint8Array>(0, 'get', ref)) }, streams }, settings);
 
-async function build(job: number, raw: Extract<ToWorker, { kind: 'build' }>['raw']): Promise<void> {
+async function build(job: number, { raw, follows }: Extract<ToWorker, { kind: 'build' }>): Promise<void> {
   try {
-    const batch = await builder.build(raw, () => ask(job, 'heartbeat'));
+    const batch = await builder.build(raw, () => ask(job, 'heartbeat'), follows);
     const parquet = ownBytes(batch.parquet);
     const statistics = ownBytes(batch.statistics);
     const checkpoint = batch.checkpoint && ownBytes(batch.checkpoint);
@@ -46,7 +46,7 @@ async function build(job: number, raw: Extract<ToWorker, { kind: 'build' }>['raw
 
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'build') {
-    void build(message.job, message.raw);
+    void build(message.job, message);
     return;
   }
   const waiter = waiting.get(message.call);

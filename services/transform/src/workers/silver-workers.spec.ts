@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FlowsentryError } from '@flowsentry/contracts';
 import { SilverBatch, SilverBuilder } from '../silver-builder';
 import { TransformHandler } from '../transform.handler';
+import { transformMetrics } from '../transform.metrics';
 import { context, flow, landRaw, RawLanded, run, settings, silverData, stores } from '../../test/support/transform-fixtures';
 import { SilverWorkerError, SilverWorkers } from './silver-workers';
 
@@ -65,6 +66,30 @@ describe('SilverWorkers', () => {
     // TRANSFORM_CHECKPOINT_EVERY is 3: each stream's window state crossed back from its worker once.
     expect(threaded.streams.checkpoints.size).toBe(2);
     expect(threaded.streams.checkpoints).toEqual(inline.streams.checkpoints);
+  });
+
+  it("reads a stream's next batch ahead on the stream's worker, and what it writes is what the main thread writes in turn", async () => {
+    const inline = stores();
+    const onMain = new TransformHandler(inline, { ...settings, TRANSFORM_READ_AHEAD: false });
+    const expected = [];
+    for (const event of stream(inline, 0, 5)) expected.push(silverData(await run(onMain, event)));
+
+    const threaded = stores();
+    const events = stream(threaded, 0, 5);
+    const onWorkers = new TransformHandler({ ...threaded, silver: pool(threaded, 1) }, settings);
+    const used = async () => (await transformMetrics.readAhead.get()).values.find((v) => v.labels.outcome === 'used')?.value ?? 0;
+    const usedBefore = await used();
+    const got = [];
+    for (const [i, event] of events.entries()) {
+      const outcome = await onWorkers.handle(event, { ...context, upcoming: () => events[i + 1] });
+      await outcome.persist?.({} as never);
+      got.push(silverData(outcome));
+    }
+
+    expect(got).toEqual(expected);
+    expect(threaded.objects.objects).toEqual(inline.objects.objects);
+    expect(threaded.streams.checkpoints).toEqual(inline.streams.checkpoints);
+    expect((await used()) - usedBefore).toBe(4);
   });
 
   it("rebuilds a stream's state from what the main thread reads of the database and RAW, beating the heartbeat while it replays", async () => {

@@ -60,13 +60,13 @@ export class SilverWorkers implements SilverBuild {
     await Promise.all(this.slots.map((slot) => this.workerOf(slot).ready));
   }
 
-  build(raw: RawLandedData, heartbeat: () => Promise<void>): Promise<SilverBatch> {
+  build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch> {
     const slot = this.slotOf(rawLandedKey(raw.source.topic, raw.source.partition));
     const worker = this.workerOf(slot).thread;
     const job = ++this.lastJob;
     return new Promise<SilverBatch>((resolve, reject) => {
       slot.jobs.set(job, { resolve, reject, heartbeat });
-      worker.postMessage({ kind: 'build', job, raw } satisfies ToWorker);
+      worker.postMessage({ kind: 'build', job, raw, follows } satisfies ToWorker);
     });
   }
 
