@@ -9,7 +9,7 @@ const swc = ['@swc/jest', {
   sourceMaps: 'inline',
 }];
 
-const moduleNameMapper = { '^@flowsentry/(contracts|messaging|storage|audit|telemetry|ml|config|runtime)$': '<rootDir>/libs/$1/src/index.ts' };
+const moduleNameMapper = { '^@flowsentry/(contracts|messaging|storage|audit|telemetry|ml|config|runtime|threads)$': '<rootDir>/libs/$1/src/index.ts' };
 const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/test'];
 const common = { rootDir: __dirname, roots, moduleNameMapper, transform: { '^.+\\.ts$': swc }, testEnvironment: 'node', modulePathIgnorePatterns: ['/dist/'] };
 

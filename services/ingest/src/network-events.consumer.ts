@@ -26,6 +26,7 @@ export class NetworkEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     await this.connections.open();
     const encoding = { maxEventBytes: this.config.INGEST_MAX_EVENT_BYTES, gzipLevel: this.config.INGEST_RAW_GZIP_LEVEL };
     this.encoder = this.config.INGEST_ENCODE_WORKERS > 0 ? new WorkerRawBatchEncoder(this.config.INGEST_ENCODE_WORKERS, encoding) : new InlineRawBatchEncoder(encoding);
+    await this.encoder.start();
     const lander = new RawBatchLander(
       db,
       store,

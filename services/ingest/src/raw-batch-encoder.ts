@@ -15,6 +15,8 @@ export interface EncodedRawBatch {
 
 /** Validates and compresses batches; on the main thread or in worker threads (`raw-encode-workers.ts`). */
 export interface RawBatchEncoder {
+  /** Resolves once the encoder can take batches: workers that cannot load fail the start, not the first batch. */
+  start(): Promise<void>;
   encode(messages: ConsumedMessage[]): Promise<EncodedRawBatch>;
   close(): Promise<void>;
 }
@@ -27,6 +29,8 @@ export function deadLettersOf(messages: ConsumedMessage[], rejects: RawReject[])
 /** Encodes on the main thread (INGEST_ENCODE_WORKERS=0): validation there, gzip on libuv's pool. */
 export class InlineRawBatchEncoder implements RawBatchEncoder {
   constructor(private readonly encoding: RawEncoding) {}
+
+  async start(): Promise<void> {}
 
   async encode(messages: ConsumedMessage[]): Promise<EncodedRawBatch> {
     const lines = encodeRawLines(messages.map((m) => m.value), this.encoding.maxEventBytes);

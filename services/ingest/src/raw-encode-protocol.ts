@@ -49,11 +49,3 @@ export function unpackValues(bytes: ArrayBuffer, bounds: Int32Array): Array<Buff
   }
   return values;
 }
-
-/** A Buffer's bytes as an ArrayBuffer of their own, so transferring it hands over nothing else. */
-export function ownArrayBuffer(buffer: Buffer): ArrayBuffer {
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer.buffer;
-  const copy = new ArrayBuffer(buffer.length);
-  new Uint8Array(copy).set(buffer);
-  return copy;
-}

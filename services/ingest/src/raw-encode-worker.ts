@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { EncodeReply, EncodeRequest, EncodeWorkerData, ownArrayBuffer, unpackValues } from './raw-encode-protocol';
+import { signalReady, transferable } from '@flowsentry/threads';
+import { EncodeReply, EncodeRequest, EncodeWorkerData, unpackValues } from './raw-encode-protocol';
 import { encodeRawLines, gzipRawSync } from './raw-lines';
 
 /** Entry of an encode worker thread: validates a batch's values and gzips the valid lines. */
@@ -10,7 +11,7 @@ parentPort!.on('message', (request: EncodeRequest) => {
   const transfer: ArrayBuffer[] = [request.bytes];
   try {
     const lines = encodeRawLines(unpackValues(request.bytes, request.bounds), maxEventBytes);
-    const gz = ownArrayBuffer(lines.accepted > 0 ? gzipRawSync(lines.jsonl, gzipLevel) : Buffer.alloc(0));
+    const gz = transferable(lines.accepted > 0 ? gzipRawSync(lines.jsonl, gzipLevel) : Buffer.alloc(0));
     reply = { id: request.id, ok: true, bytes: request.bytes, accepted: lines.accepted, rejects: lines.rejects, rawBytes: lines.jsonl.length, gz, minEventTimeMs: lines.minEventTimeMs, maxEventTimeMs: lines.maxEventTimeMs };
     transfer.push(gz);
   } catch (err) {
@@ -18,3 +19,4 @@ parentPort!.on('message', (request: EncodeRequest) => {
   }
   parentPort!.postMessage(reply, transfer);
 });
+signalReady();

@@ -3,8 +3,7 @@ import { ConsumedMessage } from '@flowsentry/messaging';
 import { InlineRawBatchEncoder } from './raw-batch-encoder';
 import { EncodeWorkerError, WorkerRawBatchEncoder } from './raw-encode-workers';
 
-const TS_WORKER = join(__dirname, '..', 'fixtures', 'ts-encode-worker.js');
-const DYING_WORKER = join(__dirname, '..', 'fixtures', 'exits-on-first-batch.js');
+const DYING_WORKER = join(__dirname, '..', 'fixtures', 'exits-on-first-batch');
 
 const event = (i: number, extra: Record<string, unknown> = {}) => ({
   event_id: `e${i}`,
@@ -42,7 +41,7 @@ describe('WorkerRawBatchEncoder', () => {
 
   it('gives the bytes, dead letters and event times the main-thread encoder gives', async () => {
     const messages = mixedBatch();
-    encoder = new WorkerRawBatchEncoder(2, { maxEventBytes: 4096, gzipLevel: 3 }, TS_WORKER);
+    encoder = new WorkerRawBatchEncoder(2, { maxEventBytes: 4096, gzipLevel: 3 });
     const [inWorker, again] = await Promise.all([encoder.encode(messages), encoder.encode(messages.slice(0, 100))]);
     const inline = await new InlineRawBatchEncoder({ maxEventBytes: 4096, gzipLevel: 3 }).encode(messages);
 

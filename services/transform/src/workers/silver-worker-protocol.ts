@@ -21,7 +21,6 @@ export type ToWorker =
   | { kind: 'answer'; call: number; ok: false; error: WireError };
 
 export type FromWorker =
-  | { kind: 'ready' }
   | { kind: 'call'; call: number; job: number; method: InputCall; args: unknown[] }
   | { kind: 'built'; job: number; batch: SilverBatch }
   | { kind: 'failed'; job: number; error: WireError };
@@ -44,15 +43,4 @@ export function toWire(error: unknown): WireError {
 export function fromWire(wire: WireError): Error {
   if (wire.retriable !== undefined && wire.code !== undefined) return new FlowsentryError(wire.code, wire.message, wire.retriable);
   return Object.assign(new Error(wire.message), wire.code !== undefined ? { code: wire.code } : {});
-}
-
-/** The bytes in an ArrayBuffer of their own (a copy only when the Buffer shares one), so transferring it hands over nothing else. */
-export function ownBytes(buffer: Buffer): Buffer {
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) return buffer;
-  return Buffer.from(new Uint8Array(buffer).buffer);
-}
-
-/** A Uint8Array that crossed a thread (structured clone drops the Buffer class) as a Buffer again, no copy. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

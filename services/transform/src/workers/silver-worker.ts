@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ObjectRef } from '@flowsentry/storage';
+import { asBuffer, ownBytes, signalReady } from '@flowsentry/threads';
 import { SilverBatch, SilverBuilder } from '../silver-builder';
 import { StreamReads } from '../stream-store';
-import { asBuffer, FromWorker, fromWire, InputCall, ownBytes, SilverWorkerData, toWire, ToWorker } from './silver-worker-protocol';
+import { FromWorker, fromWire, InputCall, SilverWorkerData, toWire, ToWorker } from './silver-worker-protocol';
 
 /** Entry of a SILVER worker thread (SilverWorkers): builds the batches of the streams sent to it, one SilverBuilder for all. */
 const port = parentPort!;
@@ -54,4 +55,4 @@ port.on('message', (message: ToWorker) => {
   if (message.ok) waiter?.resolve(message.value);
   else waiter?.reject(fromWire(message.error));
 });
-port.postMessage({ kind: 'ready' } satisfies FromWorker);
+signalReady();
