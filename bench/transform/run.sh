@@ -6,8 +6,8 @@
 # 2. the floor on the same RAW objects: gunzip + split lines + JSON.parse, one thread, best of 3;
 # 3. one transform instance until every raw.landed is processed: rows/s, CPU, peak RSS, phase split;
 # 4. with PROFILE=1, a second transform run (own group, windows reordered so the SILVER keys are new)
-#    under node --cpu-prof, and its top self-time functions. The profile is the main thread's:
-#    TRANSFORM_WORKERS=0 puts the batch building there too.
+#    under node --cpu-prof, and its top self-time functions over the main thread and the SILVER
+#    workers (each thread writes a profile of its own; libs/threads passes workers the profiling flags).
 # Env: PARTITIONS (3), PROFILE (0), PROFILE_TOP (25), BENCH_TIMEOUT_MIN (30 per wait), TRANSFORM_WORKERS (service default 2), TRANSFORM_READ_AHEAD (true),
 # OTEL_SDK_DISABLED=true to measure without tracing, KEEP_WORK=1 to keep the work dir.
 set -euo pipefail

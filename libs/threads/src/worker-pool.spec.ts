@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PendingJob, PoolSlot, WorkerPool } from './worker-pool';
+import { PendingJob, PoolSlot, WorkerPool, workerExecArgv } from './worker-pool';
 
 const DOUBLING = join(__dirname, '..', 'test', 'doubling-worker');
 const BROKEN = join(__dirname, '..', 'test', 'broken-worker');
@@ -90,5 +90,13 @@ describe('WorkerPool', () => {
     expect(pool.isClosing).toBe(true);
     await expect(job).rejects.toThrow(new LostError('doubling workers closed'));
     expect(slot.jobs.size).toBe(0);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it('passes a worker the parent’s profiling flags and nothing else', () => {
+    const parent = ['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heap-prof-interval=1024', '--inspect', '--max-old-space-size=512', '--cpu-profile-fake'];
+    expect(workerExecArgv(parent)).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heap-prof-interval=1024']);
+    expect(workerExecArgv([])).toEqual([]);
   });
 });

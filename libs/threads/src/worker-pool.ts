@@ -121,8 +121,17 @@ export function signalReady(): void {
   parentPort.postMessage(READY);
 }
 
-/** No inherited execArgv: a dev loader inherited from the parent (tsx, --cpu-prof) only slows a worker's start. */
+/**
+ * The parent's flags a worker gets: only profiling (--cpu-prof*, --heap-prof*), so that profiling a
+ * service covers the threads doing its CPU work. Nothing else is inherited: a dev loader (tsx's
+ * --import) only slows a worker's start, and the `.ts` entry registers tsx itself.
+ */
+export function workerExecArgv(parent: readonly string[] = process.execArgv): string[] {
+  return parent.filter((flag) => /^--(cpu|heap)-prof(-|=|$)/.test(flag));
+}
+
 function startWorker(entry: string, workerData: unknown): Worker {
-  if (existsSync(`${entry}.js`)) return new Worker(`${entry}.js`, { workerData, execArgv: [] });
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(`${entry}.ts`)});`, { eval: true, workerData, execArgv: [] });
+  const execArgv = workerExecArgv();
+  if (existsSync(`${entry}.js`)) return new Worker(`${entry}.js`, { workerData, execArgv });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(`${entry}.ts`)});`, { eval: true, workerData, execArgv });
 }
