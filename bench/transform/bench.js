@@ -3,7 +3,8 @@
 //   wait-ingest <group> <events> <pid> <out.json>        polls ingestion_batches until <events> landed (cli env)
 //   floor <ingest.json> <out.json> [rounds=3]            the floor on the same RAW objects (transform env: MinIO)
 //   watch-transform <group> <prefix> <batches> <pid> <port> <startMs> <out.json>   (cli env)
-//   summary <ingest.json> <floor.json> <transform.json> [profile-run.json]
+//   parquet-floor <transform.json> <out.json> [rounds=3]  writeParquet alone on the SILVER tables (transform env: MinIO)
+//   summary <ingest.json> <floor.json> <transform.json> [profile-run.json] [parquet-floor.json]
 // Every loop is bounded (BENCH_TIMEOUT_MIN, default 30 min per wait).
 'use strict';
 const { readFileSync, writeFileSync, existsSync } = require('node:fs');
@@ -216,7 +217,8 @@ async function watchTransform(group, prefix, expected, pid, port, startMs, out) 
     const { rows: pe } = await db.query(
       `SELECT count(*)::int AS n, min(processed_at) AS first_at, max(outputs_sent_at) AS last_sent,
               sum(((o.value ->> 'value')::jsonb -> 'data' ->> 'rows')::bigint)::bigint AS rows,
-              sum(((o.value ->> 'value')::jsonb -> 'data' -> 'quality' ->> 'inputRows')::bigint)::bigint AS input_rows
+              sum(((o.value ->> 'value')::jsonb -> 'data' -> 'quality' ->> 'inputRows')::bigint)::bigint AS input_rows,
+              array_agg((o.value ->> 'value')::jsonb -> 'data' ->> 'silverKey') AS silver_keys
          FROM processed_events p CROSS JOIN LATERAL jsonb_array_elements(p.outputs::jsonb) AS o(value)
         WHERE p.consumer_group = $1 AND o.value ->> 'topic' = 'silver.ready'`,
       [group],
@@ -240,6 +242,7 @@ async function watchTransform(group, prefix, expected, pid, port, startMs, out) 
       batches: pe[0].n,
       silverRows,
       inputRows: Number(pe[0].input_rows),
+      silverKeys: pe[0].silver_keys,
       stepRecords: { count: sr[0].n, rows: Number(sr[0].rows), firstStart: sr[0].first_start, lastFinish: sr[0].last_finish, stepSeconds: sr[0].step_seconds },
       processingSeconds,
       rowsPerSec: ownSteps ? silverRows / processingSeconds : null,
@@ -258,7 +261,55 @@ async function watchTransform(group, prefix, expected, pid, port, startMs, out) 
   }
 }
 
-function summary(ingestFile, floorFile, transformFile, profileFile) {
+/**
+ * What writing SILVER costs on its own: each SILVER object transform wrote, read back (not timed) into
+ * the typed columns transform hands the writer (silver-table.ts: Float64Array with NaN for null,
+ * Int32Array, safe-integer int64 as Float64Array), then written `rounds` times with writeParquet, the
+ * fastest counted. One table at a time, so memory stays at one batch. Beside the floor, it is the part
+ * of transform's cost that is the output format's, which no change in transform's own code removes.
+ */
+async function parquetFloor(transformFile, out, rounds = 3) {
+  const { ObjectStore, parseRef, storageSettingsFromEnv, readParquet, writeParquet } = require('@flowsentry/storage');
+  const { silverKeys } = JSON.parse(readFileSync(transformFile, 'utf8'));
+  const store = new ObjectStore(storageSettingsFromEnv());
+  let rows = 0, seconds = 0, cpuSeconds = 0, identical = 0, columns = 0;
+  for (const key of silverKeys) {
+    const original = await store.get(parseRef(key));
+    const table = asWritten(await readParquet(original));
+    let fastest = { seconds: Infinity, cpuSeconds: 0 };
+    for (let r = 0; r < Number(rounds); r++) {
+      const cpu = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      const written = await writeParquet(table);
+      const took = Number(process.hrtime.bigint() - t0) / 1e9;
+      const used = process.cpuUsage(cpu);
+      if (took < fastest.seconds) fastest = { seconds: took, cpuSeconds: (used.user + used.system) / 1e6 };
+      // Same bytes as transform wrote: the write measured is the one transform does, not a cheaper one.
+      if (r === 0 && written.equals(original)) identical++;
+    }
+    rows += table.rowCount;
+    seconds += fastest.seconds;
+    cpuSeconds += fastest.cpuSeconds;
+    columns = table.columns.length;
+  }
+  const result = { objects: silverKeys.length, identical, rows, columns, rowsPerSec: rows / seconds, cpuMicrosPerRow: (1e6 * cpuSeconds) / rows, rounds: Number(rounds) };
+  writeFileSync(out, JSON.stringify(result));
+  console.error(`[bench] Parquet alone: ${result.objects} SILVER tables (${identical} rewritten byte-identical), ${rows} rows: ${Math.round(result.rowsPerSec)} rows/s (fastest of ${rounds} per table)`);
+}
+
+/** A table as readParquet returns it (plain arrays, bigint int64) in the typed layout transform writes from. */
+function asWritten(table) {
+  const columns = table.columns.map((column) => {
+    const values = column.values;
+    if (column.type === 'double' || column.type === 'timestamp_ms') return { ...column, values: Float64Array.from(values, (v) => (v === null ? NaN : v)) };
+    if (column.type === 'int32' && !values.includes(null)) return { ...column, values: Int32Array.from(values) };
+    if (column.type === 'int64' && !values.includes(null)) return { ...column, values: Float64Array.from(values, Number) };
+    return column;
+  });
+  return { rowCount: table.rowCount, columns };
+}
+
+function summary(ingestFile, floorFile, transformFile, profileFile, parquetFile) {
   const ingest = JSON.parse(readFileSync(ingestFile, 'utf8'));
   const fl = JSON.parse(readFileSync(floorFile, 'utf8'));
   const t = JSON.parse(readFileSync(transformFile, 'utf8'));
@@ -277,12 +328,18 @@ function summary(ingestFile, floorFile, transformFile, profileFile) {
   line('floor rows/s (gunzip+split+JSON.parse, best of 3)', `${int(fl.rowsPerSec)}  (rounds ${fl.rounds.map(int).join(', ')})`);
   line('  floor split: gunzip / split / JSON.parse s', `${fl.gunzipSeconds.toFixed(2)} / ${fl.splitSeconds.toFixed(2)} / ${fl.parseSeconds.toFixed(2)}`);
   line('  floor with Buffer lines (as the reader does)', `${int(fl.bufferLines.rowsPerSec)} rows/s`);
+  const pq = parquetFile && existsSync(parquetFile) ? JSON.parse(readFileSync(parquetFile, 'utf8')) : undefined;
+  if (pq) {
+    line('Parquet write alone (same SILVER tables)', `${int(pq.rowsPerSec)} rows/s, ${pq.cpuMicrosPerRow.toFixed(2)} µs CPU/row, ${pq.columns} columns, fastest of ${pq.rounds} per table, ${pq.identical} of ${pq.objects} rewritten byte-identical`);
+    line('floor + Parquet write, one thread', `${int(1 / (1 / fl.rowsPerSec + 1 / pq.rowsPerSec))} rows/s`);
+  }
   line('SILVER rows (silver.ready rows) / input rows', `${int(t.silverRows)} / ${int(t.inputRows)} (step_records: ${int(t.stepRecords.rows)} in ${t.stepRecords.count} records)`);
   line('transform processing s (first start..last finish)', t.processingSeconds.toFixed(1));
   line('transform rows/s (processing)', int(t.rowsPerSec));
   line('transform wall s (process start..last sent)', `${t.wallSeconds.toFixed(1)} (first batch claimed at +${t.firstClaimSeconds.toFixed(1)} s)`);
   line('transform rows/s (wall)', int(t.wallRowsPerSec));
   line('ratio transform / floor', `${ratio.toFixed(3)} (wall: ${(t.wallRowsPerSec / fl.rowsPerSec).toFixed(3)})`);
+  if (pq) line('ratio transform / (floor + Parquet write)', (t.rowsPerSec * (1 / fl.rowsPerSec + 1 / pq.rowsPerSec)).toFixed(3));
   line('transform CPU seconds (user+sys)', `${t.cpuSeconds.toFixed(1)} (${(t.cpuSeconds / t.wallSeconds).toFixed(2)} cores over wall; ${int(t.silverRows / t.cpuSeconds)} rows per CPU s)`);
   line('transform peak RSS MiB (VmHWM)', t.peakRssMiB);
   line('transform dead letters / failures', `${t.metrics.deadLetters} / ${t.metrics.failures}`);
@@ -313,7 +370,7 @@ function summary(ingestFile, floorFile, transformFile, profileFile) {
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-const commands = { topics, 'wait-ingest': waitIngest, floor, 'watch-transform': watchTransform, summary };
+const commands = { topics, 'wait-ingest': waitIngest, floor, 'watch-transform': watchTransform, 'parquet-floor': parquetFloor, summary };
 if (!commands[cmd]) {
   console.error(`usage: bench.js ${Object.keys(commands).join(' | ')} ...`);
   process.exit(2);

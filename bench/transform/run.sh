@@ -5,6 +5,8 @@
 #    until all N are in RAW (then stopped);
 # 2. the floor on the same RAW objects: gunzip + split lines + JSON.parse, one thread, best of 3;
 # 3. one transform instance until every raw.landed is processed: rows/s, CPU, peak RSS, phase split;
+#    then, as a second floor, writeParquet alone on the SILVER tables it wrote (read back, rewritten
+#    byte-identical, fastest of 3 per table): the share of transform's cost that is the output format's;
 # 4. with PROFILE=1, a second transform run (own group, windows reordered so the SILVER keys are new)
 #    under node --cpu-prof, and its top self-time functions over the main thread and the SILVER
 #    workers (each thread writes a profile of its own; libs/threads passes workers the profiling flags).
@@ -95,6 +97,8 @@ log "transform: one instance, group $prefix-transform, $batches raw.landed to pr
 run_transform "$prefix-transform" "" "$work/transform.json"
 stop "$transform_pid"
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "Parquet alone: writeParquet on the SILVER tables transform wrote, fastest of 3 per table"
+(eval "$(role_env transform)"; exec node bench/transform/bench.js parquet-floor "$work/transform.json" "$work/parquet.json" 3)
 
 # --- 4. optional profiled run --------------------------------------------------------------------
 if [ "$PROFILE" = 1 ]; then
@@ -106,7 +110,7 @@ if [ "$PROFILE" = 1 ]; then
   stop "$transform_pid" USR2
 fi
 
-LOAD_START="$load_start" LOAD_END="$load_end" node bench/transform/bench.js summary "$work/ingest.json" "$work/floor.json" "$work/transform.json" "$work/transform-prof.json"
+LOAD_START="$load_start" LOAD_END="$load_end" node bench/transform/bench.js summary "$work/ingest.json" "$work/floor.json" "$work/transform.json" "$work/transform-prof.json" "$work/parquet.json"
 if [ "$PROFILE" = 1 ]; then
   node --import tsx bench/lib/profile-top.ts "$prof_dir" "${PROFILE_TOP:-25}"
   log "profile kept in $prof_dir (open in Chrome DevTools > Performance, or speedscope)"
