@@ -11,7 +11,6 @@ export interface PendingJob {
 
 /** One place in the pool: at most one worker at a time, and the jobs sent to it. */
 export interface PoolSlot<J extends PendingJob> {
-  readonly index: number;
   /** Jobs posted to this slot's worker and not answered yet, by the id the service gave them. */
   readonly jobs: Map<number, J>;
 }
@@ -54,7 +53,7 @@ export class WorkerPool<J extends PendingJob> {
     private readonly options: WorkerPoolOptions<J>,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be a positive integer, got ${size}`);
-    this.slots = Array.from({ length: size }, (_, index) => ({ index, jobs: new Map<number, J>() }));
+    this.slots = Array.from({ length: size }, () => ({ jobs: new Map<number, J>() }));
   }
 
   /** Starts every worker and resolves once each has loaded: a worker that cannot load fails here, not on a first job. */

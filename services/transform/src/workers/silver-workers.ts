@@ -31,7 +31,6 @@ type Slot = PoolSlot<Job>;
 export class SilverWorkers implements SilverBuild {
   private readonly pool: WorkerPool<Job>;
   private readonly streamSlots = new Map<string, Slot>();
-  private readonly streamsOf = new Map<Slot, number>();
   private lastJob = 0;
 
   constructor(
@@ -81,9 +80,8 @@ export class SilverWorkers implements SilverBuild {
   private slotOf(stream: string): Slot {
     let slot = this.streamSlots.get(stream);
     if (!slot) {
-      const held = (s: Slot) => this.streamsOf.get(s) ?? 0;
+      const held = (s: Slot) => [...this.streamSlots.values()].filter((t) => t === s).length;
       slot = this.pool.slots.reduce((best, s) => (held(s) < held(best) ? s : best));
-      this.streamsOf.set(slot, held(slot) + 1);
       this.streamSlots.set(stream, slot);
     }
     return slot;
