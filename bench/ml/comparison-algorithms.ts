@@ -34,7 +34,7 @@ export interface TrainedModel {
 
 export interface AlgorithmSpec {
   /** Key shared with sklearn_compare.py. */
-  readonly key: 'iforest' | 'lof' | 'ocsvm' | 'nystroem';
+  readonly key: 'iforest' | 'lof' | 'ocsvm' | 'nystroem' | 'nystroem-farthest';
   readonly label: string;
   readonly sklearnLabel: string;
   /** The training rows this algorithm uses (a subsample for the exact O(n²) methods). */
@@ -84,14 +84,20 @@ export const ALGORITHMS: readonly AlgorithmSpec[] = [
       return { score: (m) => scoreOneClassSvm(model, m), onnx: () => exportOneClassSvmOnnx(model, identitySpec(rows.cols), meta) };
     },
   },
-  {
-    key: 'nystroem',
-    label: `OC-SVM Nyström (${NYSTROEM_COMPONENTS} landmarks, all training rows)`,
+  nystroem('uniform', `OC-SVM Nyström (${NYSTROEM_COMPONENTS} landmarks, all training rows)`),
+  // The trainer's default; sklearn has no such option, so its column repeats its uniform Nystroem.
+  nystroem('farthest-first', `OC-SVM Nyström, farthest-first landmarks (the trainer's default)`),
+];
+
+function nystroem(landmarks: 'uniform' | 'farthest-first', label: string): AlgorithmSpec {
+  return {
+    key: landmarks === 'uniform' ? 'nystroem' : 'nystroem-farthest',
+    label,
     sklearnLabel: `Nystroem(${NYSTROEM_COMPONENTS}) + SGDOneClassSVM`,
     trainingRows: (train) => train,
     train(rows) {
-      const model = trainOneClassSvm(rows, { nu: NU, scaling: 'standard', approximation: 'nystroem', nComponents: NYSTROEM_COMPONENTS, seed: SEED });
+      const model = trainOneClassSvm(rows, { nu: NU, scaling: 'standard', approximation: 'nystroem', nComponents: NYSTROEM_COMPONENTS, landmarks, seed: SEED });
       return { score: (m) => scoreOneClassSvm(model, m), onnx: () => exportOneClassSvmOnnx(model, identitySpec(rows.cols), meta) };
     },
-  },
-];
+  };
+}

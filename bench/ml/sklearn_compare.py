@@ -35,12 +35,15 @@ def gamma_scale(x):
 
 def models(params, x_full):
     seed, nu = params["seed"], params["nu"]
+    nystroem = lambda jobs: make_pipeline(StandardScaler(), Nystroem(gamma=gamma_scale(x_full), n_components=params["nystroemComponents"], random_state=seed),
+                                          SGDOneClassSVM(nu=nu, random_state=seed))
     return {
         "iforest": ("train", lambda jobs: IsolationForest(n_estimators=100, max_samples="auto", random_state=seed, n_jobs=jobs), True),
         "lof": ("lof", lambda jobs: make_pipeline(StandardScaler(), LocalOutlierFactor(n_neighbors=20, novelty=True, n_jobs=jobs)), True),
         "ocsvm": ("ocsvm", lambda jobs: make_pipeline(StandardScaler(), OneClassSVM(kernel="rbf", nu=nu, gamma="scale")), False),
-        "nystroem": ("train", lambda jobs: make_pipeline(StandardScaler(), Nystroem(gamma=gamma_scale(x_full), n_components=params["nystroemComponents"], random_state=seed),
-                                                         SGDOneClassSVM(nu=nu, random_state=seed)), False),
+        "nystroem": ("train", nystroem, False),
+        # sklearn's Nystroem draws landmarks uniformly only: flowsentry's farthest-first row is set beside the same estimator.
+        "nystroem-farthest": ("train", nystroem, False),
     }
 
 

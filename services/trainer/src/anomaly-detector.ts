@@ -6,6 +6,7 @@ import {
   FeatureMatrix,
   featureMatrix,
   FeatureSpec,
+  LandmarkSelection,
   scoreInSlices,
   OnnxExportMetadata,
   OnnxScorer,
@@ -20,7 +21,7 @@ import {
 export type AlgorithmSettings =
   | { name: 'isolation-forest'; trees: number; maxSamples: number }
   | { name: 'local-outlier-factor'; neighbors: number; maxRows: number }
-  | { name: 'one-class-svm'; nu: number; gamma: 'scale' | number; solver: 'exact' | 'nystroem'; maxRows: number; components: number };
+  | { name: 'one-class-svm'; nu: number; gamma: 'scale' | number; solver: 'exact' | 'nystroem'; maxRows: number; components: number; landmarks: LandmarkSelection };
 
 /** What every algorithm shares: the seed, and the share of training rows the threshold lets through. */
 export interface DetectorSettings {
@@ -79,6 +80,7 @@ export async function fitDetector(
         gamma: algorithm.gamma,
         approximation: algorithm.solver,
         nComponents: algorithm.components,
+        landmarks: algorithm.landmarks,
         maxSamples: algorithm.maxRows,
         scaling: 'standard',
         seed,

@@ -129,8 +129,9 @@ describe('training a model from SILVER', () => {
 
 const OTHER_ALGORITHMS: Array<[string, Exclude<AlgorithmSettings, { name: 'isolation-forest' }>]> = [
   ['local-outlier-factor', { name: 'local-outlier-factor', neighbors: 20, maxRows: 1_000 }],
-  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'nystroem', maxRows: 2_000, components: 50 }],
-  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'exact', maxRows: 800, components: 50 }],
+  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'nystroem', maxRows: 2_000, components: 50, landmarks: 'farthest-first' }],
+  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'nystroem', maxRows: 2_000, components: 50, landmarks: 'uniform' }],
+  ['one-class-svm', { name: 'one-class-svm', nu: 0.1, gamma: 'scale', solver: 'exact', maxRows: 800, components: 50, landmarks: 'farthest-first' }],
 ];
 
 describe.each(OTHER_ALGORITHMS)('training a %s from SILVER', (algorithm, options) => {
@@ -164,7 +165,7 @@ describe.each(OTHER_ALGORITHMS)('training a %s from SILVER', (algorithm, options
     expect(card.training.rows).toBe(4500);
     expect(card.params).toMatchObject({ scaling: 'standard', seed: 42, maxSamples: options.maxRows });
     if (options.name === 'local-outlier-factor') expect(card.params).toMatchObject({ nNeighbors: 20 });
-    if (options.name === 'one-class-svm') expect(card.params).toMatchObject({ nu: 0.1, approximation: options.solver, nComponents: options.solver === 'nystroem' ? 50 : null });
+    if (options.name === 'one-class-svm') expect(card.params).toMatchObject({ nu: 0.1, approximation: options.solver, nComponents: options.solver === 'nystroem' ? 50 : null, landmarks: options.solver === 'nystroem' ? options.landmarks : null });
     const metadata = readOnnxMetadata(pkg.onnx);
     expect(metadata.algorithm).toBe(algorithm);
     expect(metadata.offset).toBe(card.offset);

@@ -39,6 +39,7 @@ describe('trainer config', () => {
       TRAINER_OCSVM_SOLVER: 'nystroem',
       TRAINER_OCSVM_MAX_ROWS: 10_000,
       TRAINER_OCSVM_COMPONENTS: 200,
+      TRAINER_OCSVM_LANDMARKS: 'farthest-first',
     });
   });
 
@@ -74,12 +75,14 @@ describe('trainer config', () => {
       solver: 'exact',
       maxRows: 4000,
       components: 200,
+      landmarks: 'farthest-first',
     });
+    expect(trainingSettingsOf(loadTrainerConfig({ ...connections, TRAINER_ALGORITHM: 'one-class-svm', TRAINER_OCSVM_LANDMARKS: 'uniform' })).algorithm).toMatchObject({ solver: 'nystroem', landmarks: 'uniform' });
   });
 
   it('refuses an unknown algorithm and out-of-range algorithm settings, naming each', () => {
-    const found = problems({ TRAINER_ALGORITHM: 'k-means', TRAINER_LOF_MAX_ROWS: '60000', TRAINER_OCSVM_NU: '0', TRAINER_OCSVM_GAMMA: 'auto', TRAINER_OCSVM_SOLVER: 'sgd' }).join('\n');
-    for (const name of ['TRAINER_ALGORITHM', 'TRAINER_LOF_MAX_ROWS', 'TRAINER_OCSVM_NU', 'TRAINER_OCSVM_GAMMA', 'TRAINER_OCSVM_SOLVER']) expect(found).toContain(name);
+    const found = problems({ TRAINER_ALGORITHM: 'k-means', TRAINER_LOF_MAX_ROWS: '60000', TRAINER_OCSVM_NU: '0', TRAINER_OCSVM_GAMMA: 'auto', TRAINER_OCSVM_SOLVER: 'sgd', TRAINER_OCSVM_LANDMARKS: 'kmeans' }).join('\n');
+    for (const name of ['TRAINER_ALGORITHM', 'TRAINER_LOF_MAX_ROWS', 'TRAINER_OCSVM_NU', 'TRAINER_OCSVM_GAMMA', 'TRAINER_OCSVM_SOLVER', 'TRAINER_OCSVM_LANDMARKS']) expect(found).toContain(name);
   });
 
   it('refuses settings of the chosen algorithm that cannot work together, and ignores those of the others', () => {

@@ -80,6 +80,11 @@ export const trainerConfigShape = {
   TRAINER_OCSVM_MAX_ROWS: env.int(10_000, 2, 200_000),
   /** Nyström landmarks: the model's size and per-flow cost (200 as compared in docs/ALGORITHMS.md). */
   TRAINER_OCSVM_COMPONENTS: env.int(200, 1, 2_000),
+  /**
+   * How Nyström draws its landmarks: `farthest-first` (every training row near a landmark, so a flow far
+   * outside the training data scores below all of it) or `uniform` (at random, sklearn's Nystroem).
+   */
+  TRAINER_OCSVM_LANDMARKS: z.enum(['farthest-first', 'uniform']).default('farthest-first'),
   /** Production traffic has no labels; `true` leaves labelled attack rows out of training, for experiments on producer data. */
   TRAINER_EXCLUDE_LABELLED: env.bool(false),
   /** Rows of the new regime a drift retrain waits for: no less than the first model had to start from. */
@@ -117,7 +122,7 @@ export const OCSVM_EXACT_MAX_ROWS = 10_000;
 
 type AlgorithmConfig = Pick<
   TrainerConfig,
-  'TRAINER_ALGORITHM' | 'TRAINER_TREES' | 'TRAINER_MAX_SAMPLES' | 'TRAINER_LOF_NEIGHBORS' | 'TRAINER_LOF_MAX_ROWS' | 'TRAINER_OCSVM_NU' | 'TRAINER_OCSVM_GAMMA' | 'TRAINER_OCSVM_SOLVER' | 'TRAINER_OCSVM_MAX_ROWS' | 'TRAINER_OCSVM_COMPONENTS'
+  'TRAINER_ALGORITHM' | 'TRAINER_TREES' | 'TRAINER_MAX_SAMPLES' | 'TRAINER_LOF_NEIGHBORS' | 'TRAINER_LOF_MAX_ROWS' | 'TRAINER_OCSVM_NU' | 'TRAINER_OCSVM_GAMMA' | 'TRAINER_OCSVM_SOLVER' | 'TRAINER_OCSVM_MAX_ROWS' | 'TRAINER_OCSVM_COMPONENTS' | 'TRAINER_OCSVM_LANDMARKS'
 >;
 
 /** Settings of the chosen algorithm that cannot work together; the other algorithms' settings are not looked at. */
@@ -152,6 +157,7 @@ export function algorithmSettingsOf(config: AlgorithmConfig): AlgorithmSettings 
         solver: config.TRAINER_OCSVM_SOLVER,
         maxRows: config.TRAINER_OCSVM_MAX_ROWS,
         components: config.TRAINER_OCSVM_COMPONENTS,
+        landmarks: config.TRAINER_OCSVM_LANDMARKS,
       };
   }
 }

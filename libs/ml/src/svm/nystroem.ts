@@ -1,7 +1,6 @@
-import { sampleWithoutReplacement } from '../forest/row-sampling';
-import { SeededRandom } from '../forest/seeded-random';
 import { DotRowsKernel, paddedWidth } from '../wasm/dot-rows-kernel';
 import { squaredNorms } from '../wasm/row-norms';
+import { LandmarkSelection, selectLandmarks } from './landmark-selection';
 import type { LinearFeatures } from './linear-one-class-solver';
 import { rbfRow } from './rbf-kernel';
 
@@ -24,10 +23,9 @@ export interface NystroemMap {
 
 const PIVOT_FLOOR = 1e-12;
 
-export function fitNystroem(rows: Float64Array, cols: number, components: number, gamma: number, seed: number): NystroemMap {
-  const n = rows.length / cols;
-  const m = Math.min(components, n);
-  const picks = sampleWithoutReplacement(n, m, new SeededRandom(seed)).sort();
+export function fitNystroem(rows: Float64Array, cols: number, components: number, gamma: number, seed: number, selection: LandmarkSelection = 'uniform'): NystroemMap {
+  const picks = selectLandmarks(rows, cols, components, seed, selection);
+  const m = picks.length;
   const candidates = new Float64Array(m * cols);
   for (let i = 0; i < m; i++) candidates.set(rows.subarray(picks[i] * cols, (picks[i] + 1) * cols), i * cols);
   const kernel = new Float64Array(m * m);

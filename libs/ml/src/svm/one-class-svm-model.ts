@@ -1,4 +1,5 @@
 import { StandardScaling } from '../preprocessing/standard-scaling';
+import { LandmarkSelection } from './landmark-selection';
 
 /** How the dual was solved: libsvm's exact SMO, or a Nyström feature map with a linear one-class solver. */
 export type OneClassSvmApproximation = 'exact' | 'nystroem';
@@ -12,6 +13,8 @@ export interface OneClassSvmParams {
   readonly approximation: OneClassSvmApproximation;
   /** Nyström landmarks actually used; null for 'exact'. */
   readonly nComponents: number | null;
+  /** How the Nyström landmarks were drawn; null for 'exact'. */
+  readonly landmarks: LandmarkSelection | null;
   /** Training rows kept (all of them unless maxSamples capped it). */
   readonly maxSamples: number;
   readonly scaling: 'none' | 'standard';

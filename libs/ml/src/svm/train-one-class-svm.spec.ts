@@ -1,5 +1,6 @@
 import { gaussian, randomMatrix } from '../../fixtures/scoring-data';
 import { featureMatrix } from '../features/feature-matrix';
+import { SeededRandom } from '../forest/seeded-random';
 import { spearmanCorrelation } from '../metrics/rank-correlation';
 import { scoreOneClassSvm } from './score-one-class-svm';
 import { trainOneClassSvm } from './train-one-class-svm';
@@ -58,10 +59,50 @@ describe('trainOneClassSvm', () => {
     expect(trainOneClassSvm(rows, { maxSamples: 100, seed: 1 }).params.maxSamples).toBe(100);
   });
 
+  describe('a flow unlike any training row', () => {
+    // Flow data standardised: most columns continuous, and a one-hot of a rare category (1% of rows, like
+    // ICMP among TCP flows) whose rows then sit ~10 standard deviations out in that column, a small
+    // cluster of ordinary rows far from the rest. The probe is a common-category row 6σ out in two
+    // continuous columns: in no training row's neighbourhood, as the e2e's planted 40 GB flows.
+    const cols = 8;
+    const rows = 2000;
+    const dataset = (seed: number) => {
+      const random = new SeededRandom(seed);
+      const data = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) {
+        for (let c = 0; c < cols - 1; c++) data[i * cols + c] = gaussian(random) / 100;
+        data[i * cols + cols - 1] = i % 100 === 0 ? 1 : 0;
+      }
+      const probe = new Float32Array(cols);
+      probe[0] = probe[1] = 6;
+      return { training: featureMatrix(data, cols), probe: featureMatrix(probe, cols) };
+    };
+    /** Training rows scoring below the probe: those an alert threshold must pass before it reaches the probe. */
+    const rankOfProbe = (seed: number, options: Parameters<typeof trainOneClassSvm>[1]) => {
+      const { training, probe } = dataset(seed);
+      const model = trainOneClassSvm(training, { nu: 0.1, scaling: 'standard', seed, ...options });
+      const score = scoreOneClassSvm(model, probe).scoreSamples[0]!;
+      return scoreOneClassSvm(model, training).scoreSamples.filter((s) => s < score).length;
+    };
+    const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
+
+    it('scores below every training row with farthest-first landmarks, as with the exact kernel', () => {
+      expect(rankOfProbe(1, { approximation: 'exact' })).toBe(0);
+      expect(seeds.map((seed) => rankOfProbe(seed, { approximation: 'nystroem', nComponents: 30, landmarks: 'farthest-first' }))).toEqual(seeds.map(() => 0));
+    });
+
+    it('scores above the rare rows with uniform landmarks for most seeds: few or none of them is a landmark', () => {
+      const ranks = seeds.map((seed) => rankOfProbe(seed, { approximation: 'nystroem', nComponents: 30, landmarks: 'uniform' }));
+      expect(ranks.filter((rank) => rank > 0).length).toBeGreaterThanOrEqual(9);
+      expect(Math.max(...ranks)).toBeLessThanOrEqual(rows / 100);
+    });
+  });
+
   it('refuses non-finite training values and bad options; scores a non-finite row NaN', () => {
     expect(() => trainOneClassSvm(featureMatrix(Float32Array.from([1, Infinity]), 1))).toThrow(/non-finite value at row 1/);
     expect(() => trainOneClassSvm(rows, { nu: 0 })).toThrow(/nu must be in/);
     expect(() => trainOneClassSvm(rows, { kernel: 'poly' as 'rbf' })).toThrow(/only the 'rbf' kernel/);
+    expect(() => trainOneClassSvm(rows, { approximation: 'nystroem', landmarks: 'kmeans' as 'uniform' })).toThrow(/landmarks must be one of uniform, farthest-first/);
     const model = trainOneClassSvm(rows);
     const scores = scoreOneClassSvm(model, featureMatrix(Float32Array.from([0, 0, 0, 0, 0, NaN, 0, 0]), 4));
     expect(Number.isNaN(scores.scoreSamples[1])).toBe(true);

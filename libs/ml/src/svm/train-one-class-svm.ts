@@ -4,6 +4,7 @@ import { assertFiniteMatrix } from '../preprocessing/finite-values';
 import { fitStandardScaling, ScalingOption, scaledRows } from '../preprocessing/standard-scaling';
 import { resolveMaxSamples, resolveSeed, trainingSubsample } from '../preprocessing/training-subsample';
 import { KernelColumnCache } from './kernel-column-cache';
+import { LANDMARK_SELECTIONS, LandmarkSelection } from './landmark-selection';
 import { LinearOneClassSolution, solveLinearOneClass } from './linear-one-class-solver';
 import { fitNystroem, landmarkCoefficients, NystroemFeatures } from './nystroem';
 import { solveOneClassSmo } from './one-class-smo';
@@ -24,6 +25,8 @@ export interface OneClassSvmOptions {
   readonly approximation?: OneClassSvmApproximation;
   /** Nyström landmarks (default 100, sklearn's Nystroem default). */
   readonly nComponents?: number;
+  /** How Nyström draws its landmarks (default 'uniform', sklearn's Nystroem; see LandmarkSelection). */
+  readonly landmarks?: LandmarkSelection;
   /** Train on at most this many rows drawn with `seed` (default 'all'). */
   readonly maxSamples?: 'all' | number;
   /** Standardise columns on the training rows first (default 'none', sklearn's bare estimator). */
@@ -62,7 +65,9 @@ export function trainOneClassSvm(matrix: FeatureMatrix, options: OneClassSvmOpti
   if (approximation === 'nystroem') {
     const components = options.nComponents ?? 100;
     if (!Number.isInteger(components) || components < 1) throw new RangeError(`nComponents must be a positive integer, got ${components}`);
-    const map = fitNystroem(rows, cols, components, gamma, seed);
+    const landmarks = options.landmarks ?? 'uniform';
+    if (!LANDMARK_SELECTIONS.includes(landmarks)) throw new RangeError(`landmarks must be one of ${LANDMARK_SELECTIONS.join(', ')}, got '${String(landmarks)}'`);
+    const map = fitNystroem(rows, cols, components, gamma, seed, landmarks);
     const features = NystroemFeatures.of(map, rows, cols, gamma);
     let solution: LinearOneClassSolution;
     try {
@@ -76,7 +81,7 @@ export function trainOneClassSvm(matrix: FeatureMatrix, options: OneClassSvmOpti
     return {
       algorithm: 'one-class-svm',
       ...common,
-      params: { ...params, nComponents: m },
+      params: { ...params, nComponents: m, landmarks },
       supportVectors: map.landmarks,
       dualCoef,
       rho: solution.rho,
@@ -108,7 +113,7 @@ export function trainOneClassSvm(matrix: FeatureMatrix, options: OneClassSvmOpti
   return {
     algorithm: 'one-class-svm',
     ...common,
-    params: { ...params, nComponents: null },
+    params: { ...params, nComponents: null, landmarks: null },
     supportVectors,
     dualCoef,
     rho: solution.rho,
