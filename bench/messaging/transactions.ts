@@ -1,7 +1,8 @@
 // Back-to-back transactions of the step runtime's TransactionalEmitter on the real broker, as a
 // busy step sends them (one small output and the consumed offset each): per-transaction time and
 // how many sends the broker refused with CONCURRENT_TRANSACTIONS (the previous commit's markers
-// still being written), with the emitter's first send retry and with kafkajs's client default.
+// still being written), with the emitter's first send retry and with the Kafka client's 200 ms
+// (libs/messaging's kafka-client.ts), which the emitter's sends used before.
 //   node --import tsx bench/messaging/transactions.ts [transactions=200] [first retry ms to compare=200]
 // Needs the local stack (tools/stack/stack.sh up); its topics are made and deleted here.
 import { randomBytes } from 'node:crypto';
