@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const silver = workers > 0 ? new SilverWorkers(workers, { objects, streams }, settings) : undefined;
   const handler = new TransformHandler({ objects, streams, ...(silver ? { silver } : {}) }, settings);
   await silver?.start();
-  const context = (upcoming: RawLanded | undefined) => ({ annotate: () => undefined, heartbeat: async () => undefined, upcoming: () => upcoming }) as unknown as StepContext<typeof Topics.rawLanded>;
+  const context = (upcoming: RawLanded | undefined) => ({ annotate: () => undefined, heartbeat: async () => undefined, upcoming: () => upcoming, assignment: 1 }) as unknown as StepContext<typeof Topics.rawLanded>;
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   let rows = 0;

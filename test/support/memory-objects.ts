@@ -8,8 +8,10 @@ import { formatRef, ImmutableObjectConflictError, ObjectRef, sha256Hex, StoredOb
 export class MemoryObjects {
   readonly objects = new Map<string, Buffer>();
   puts = 0;
+  gets = 0;
 
   async get(ref: ObjectRef): Promise<Buffer> {
+    this.gets++;
     const bytes = this.objects.get(formatRef(ref));
     if (!bytes) throw Object.assign(new Error(`no ${formatRef(ref)}`), { code: 'NoSuchKey' });
     return bytes;

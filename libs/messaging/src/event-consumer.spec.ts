@@ -14,10 +14,13 @@ class FakeKafkaConsumer {
   resumed = 0;
   runs = 0;
   failNextConnect = false;
-  readonly events = { CRASH: 'consumer.crash' };
+  readonly events = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
   crash?: (event: { payload: { error: Error; restart: boolean } }) => void;
+  /** kafkajs's GROUP_JOIN listener: called after each join and sync, i.e. once per rebalance. */
+  joined?: () => void;
   on(event: string, listener: (event: { payload: { error: Error; restart: boolean } }) => void) {
     if (event === this.events.CRASH) this.crash = listener;
+    if (event === this.events.GROUP_JOIN) this.joined = listener as () => void;
   }
   async connect() {
     if (this.failNextConnect) {
@@ -118,6 +121,19 @@ describe('EventConsumer', () => {
     await fake.deliver(['5', '6', '7']);
 
     expect(seen).toEqual(['5→6:6 after 0 commits', '6→7:7 after 1 commits', '7→none after 2 commits']);
+  });
+
+  it('tells each handler the group assignment it handles the message under, one more after every rebalance', async () => {
+    const seen: string[] = [];
+    await started({ handle: async (m, tools) => void seen.push(`${m.offset}@${tools.assignment}`) });
+
+    fake.joined!();
+    await fake.deliver(['5', '6']);
+    fake.joined!();
+    fake.joined!();
+    await fake.deliver(['7']);
+
+    expect(seen).toEqual(['5@1', '6@1', '7@3']);
   });
 
   it('commits nothing at or after a message whose handler rejected, and reads the partition again from it after a pause', async () => {

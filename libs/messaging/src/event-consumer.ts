@@ -14,6 +14,12 @@ export interface EventHandlerTools {
    * it (read-ahead) while it finishes this one. It is handled, and committed, only after this one.
    */
   readonly upcoming?: ConsumedMessage;
+  /**
+   * Which of this member's group assignments the message is handled under: it grows with every
+   * rebalance the member takes part in. State a handler keeps in memory per partition may be stale
+   * once it changed, since another member may have handled the partition meanwhile.
+   */
+  readonly assignment?: number;
 }
 
 export interface EventHandler {
@@ -60,6 +66,7 @@ export class EventConsumer {
   private closed = false;
   private cancelRestart: () => void = () => undefined;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private assignment = 0;
 
   constructor(
     kafka: KafkaClient,
@@ -74,6 +81,8 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       partitionAssigners: PARTITION_ASSIGNERS,
     });
+    // kafkajs emits it after every join and sync, before anything of the new assignment is fetched.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => void this.assignment++);
   }
 
   async start(): Promise<void> {
@@ -122,7 +131,7 @@ export class EventConsumer {
       const next = messages[i + 1];
       const upcoming = next && toConsumed(batch.topic, batch.partition, next);
       try {
-        await withHeartbeat(heartbeat, () => this.handler.handle(message, { heartbeat, upcoming }), this.heartbeatIntervalMs);
+        await withHeartbeat(heartbeat, () => this.handler.handle(message, { heartbeat, upcoming, assignment: this.assignment }), this.heartbeatIntervalMs);
       } catch (err) {
         this.options.onError?.(err, `handling ${message.topic}/${message.partition}@${message.offset}`);
         this.retryLater(message, pause());

@@ -40,7 +40,7 @@ class MemoryRegistry {
   }
 }
 
-const context: StepContext = { runId: 'run-1', attempt: 1, source: { topic: 'model.trained', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined };
+const context: StepContext = { runId: 'run-1', attempt: 1, source: { topic: 'model.trained', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined, assignment: 1 };
 
 describe('evaluation step', () => {
   const train = syntheticFlows(3000, { seed: 1, attackEvery: 50 });

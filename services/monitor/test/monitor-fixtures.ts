@@ -55,7 +55,7 @@ export class RecordingAlerts implements AlertSink {
   }
 }
 
-export const context: StepContext = { runId: 'run-1', attempt: 1, source: { topic: 'silver.ready', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined };
+export const context: StepContext = { runId: 'run-1', attempt: 1, source: { topic: 'silver.ready', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined, assignment: 1 };
 
 /** Runs a step outcome's persist as the runtime's transaction would. */
 export async function commit(outcome: { persist?(em: EntityManager): Promise<void> }): Promise<void> {

@@ -122,6 +122,7 @@ export const fakeContext: StepContext = {
   annotate: () => undefined,
   link: () => undefined,
   upcoming: () => undefined,
+  assignment: 1,
 };
 
 /** Runs the outcome's persist as the runtime's commit would. */

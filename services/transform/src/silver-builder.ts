@@ -56,11 +56,12 @@ export interface SilverBatch {
 /** Builds SILVER batches; the service runs one in-process or one per worker thread (SilverWorkers). */
 export interface SilverBuild {
   /**
-   * The batch after the stream's state as recorded; with `follows`, a read-ahead: after the state
-   * in memory that follows the batch ending at that offset, built but maybe not yet committed
-   * (fails if memory holds no such state).
+   * The batch after the stream's state as recorded, handled under consumer group assignment
+   * `assignment` (StepContext.assignment); with `follows`, a read-ahead: after the state in memory
+   * that follows the batch ending at that offset, built but maybe not yet committed (fails if
+   * memory holds no such state).
    */
-  build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch>;
+  build(raw: RawLandedData, heartbeat: () => Promise<void>, assignment: number, follows?: string): Promise<SilverBatch>;
 }
 
 /**
@@ -85,7 +86,7 @@ export class SilverBuilder implements SilverBuild {
     this.streams = new StreamStates(inputs.streams, inputs.objects, this.windows, eventKeyHash);
   }
 
-  async build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch> {
+  async build(raw: RawLandedData, heartbeat: () => Promise<void>, assignment: number, follows?: string): Promise<SilverBatch> {
     const phases: SilverBatch['phases'] = [];
     const phase = phaseTimer({ observe: ({ phase: name }, seconds) => void phases.push([name, seconds]) });
     const stream = rawLandedKey(raw.source.topic, raw.source.partition);
@@ -98,7 +99,7 @@ export class SilverBuilder implements SilverBuild {
     const since = minTime(cleaned.flows) - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
     // Keys two horizons old can no longer make anything a duplicate.
     const forgetBefore = since - this.settings.TRANSFORM_DEDUP_HORIZON_MS;
-    const { state, rebuilt } = follows === undefined ? await this.streams.before(stream, raw.source.firstOffset, since, heartbeat) : { state: this.streams.following(stream, follows, since), rebuilt: false };
+    const { state, rebuilt } = follows === undefined ? await this.streams.before(stream, raw.source.firstOffset, since, assignment, heartbeat) : { state: this.streams.following(stream, follows, since), rebuilt: false };
     if (rebuilt) phase('rebuild');
     const { unique, keys } = deduplicate(cleaned.flows, hashes, state.dedup, since);
     phase('dedup');
@@ -113,7 +114,7 @@ export class SilverBuilder implements SilverBuild {
     state.position = raw.source.lastOffset;
     const checkpoint = ++state.sinceCheckpoint >= this.settings.TRANSFORM_CHECKPOINT_EVERY ? state.windows.snapshot() : undefined;
     if (checkpoint) state.sinceCheckpoint = 0;
-    this.streams.keep(stream, state);
+    this.streams.keep(stream, state, assignment);
     phase('windows');
 
     const table = silverTable(unique, features, this.windowColumns, raw.source);

@@ -73,6 +73,44 @@ describe('SilverReadAhead (through TransformHandler)', () => {
     expect((await readAheads()).discarded! - start.discarded!).toBe(1);
   });
 
+  it('rebuilds, after a rebalance, a state read ahead past a batch that was then dead-lettered and that another instance recorded past', async () => {
+    // Batch 1 is built and read past, then dead-lettered. The stream moves to another instance,
+    // which records batch 2 without batch 1, and comes back: batch 3 must not see batch 1's flows,
+    // though the state in memory stands at the offset the database now names (batch 2's last).
+    const skipped = stores();
+    const [r0, , r2, r3] = batches(skipped, 4);
+    const reference = new TransformHandler(skipped, { ...settings, TRANSFORM_READ_AHEAD: false });
+    for (const event of [r0!, r2!]) await handled(reference, event);
+    const expected = await handled(reference, r3!);
+
+    const s = stores();
+    const events = batches(s, 4);
+    const first = new TransformHandler(s, settings);
+    await handled(first, events[0]!, events[1]);
+    await handled(first, events[1]!, events[2], false);
+    await handled(new TransformHandler(s, settings), events[2]!);
+    // Two rebalances later (the stream went and came back), the first instance's assignment is 3.
+    const got = silverData(await first.handle(events[3]!, { ...context, assignment: 3 }));
+
+    // silver.ready carries the Parquet object's sha256: equal data is equal bytes.
+    expect(got).toEqual(expected);
+  });
+
+  it('keeps using the state in memory, without a rebuild, while the assignment stays the same', async () => {
+    const s = stores();
+    const events = batches(s, 3);
+    const handler = new TransformHandler(s, { ...settings, TRANSFORM_READ_AHEAD: false });
+    const replayed = () => s.objects.gets;
+    await handled(handler, events[0]!);
+    const start = replayed();
+    await handled(handler, events[1]!);
+    // One read per batch, its own RAW object: nothing replayed.
+    expect(replayed() - start).toBe(1);
+    await handler.handle(events[2]!, { ...context, assignment: 2 });
+    // Under a new assignment, batches 0 and 1 are read again to rebuild the windows.
+    expect(replayed() - start).toBe(4);
+  });
+
   it('drops a read-ahead made for another event (a retried batch) and still reads the batch after it ahead', async () => {
     const inTurn = stores();
     const plain = new TransformHandler(inTurn, { ...settings, TRANSFORM_READ_AHEAD: false });

@@ -30,8 +30,8 @@ export class SilverReadAhead {
     private readonly onOutcome: (outcome: ReadAheadOutcome) => void = () => undefined,
   ) {}
 
-  /** The batch for `raw`: its read-ahead when one was made for `eventId` and still holds, else built now. */
-  async batchFor(eventId: string, raw: RawLandedData, heartbeat: () => Promise<void>): Promise<SilverBatch> {
+  /** The batch for `raw`, handled under group assignment `assignment`: its read-ahead when one was made for `eventId` and still holds, else built now. */
+  async batchFor(eventId: string, raw: RawLandedData, assignment: number, heartbeat: () => Promise<void>): Promise<SilverBatch> {
     const stream = streamOf(raw);
     const ahead = this.ahead.get(stream);
     if (ahead) {
@@ -44,15 +44,15 @@ export class SilverReadAhead {
       }
       this.onOutcome('discarded');
     }
-    return this.silver.build(raw, heartbeat);
+    return this.silver.build(raw, heartbeat, assignment);
   }
 
   /** Starts building `next` on the state the build of `built` left in memory; at most one per stream. */
-  readAhead(built: RawLandedData, next: { id: string; data: RawLandedData }, heartbeat: () => Promise<void>): void {
+  readAhead(built: RawLandedData, next: { id: string; data: RawLandedData }, assignment: number, heartbeat: () => Promise<void>): void {
     const stream = streamOf(built);
     if (streamOf(next.data) !== stream || this.ahead.has(stream)) return;
     const follows = built.source.lastOffset;
-    this.ahead.set(stream, { eventId: next.id, follows, batch: this.silver.build(next.data, heartbeat, follows).catch(() => undefined) });
+    this.ahead.set(stream, { eventId: next.id, follows, batch: this.silver.build(next.data, heartbeat, assignment, follows).catch(() => undefined) });
   }
 }
 

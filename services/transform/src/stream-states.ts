@@ -14,18 +14,21 @@ export interface StreamState {
   dedup: DedupIndex;
   /** Batches since the windows were last checkpointed. */
   sinceCheckpoint: number;
+  /** The consumer group assignment (StepContext.assignment) under which the state was last advanced. */
+  assignment: number;
 }
 
 const START = '-1';
 
 /**
  * The state of each stream this instance processes, kept in memory between batches and rebuilt
- * from the database whenever it cannot be trusted: at start, after a rebalance moved the stream
- * here from another instance, after a failed attempt (its state ran ahead of what was committed)
- * and for an out-of-order batch. Rebuilding is: the latest window checkpoint before the batch,
- * then the batches recorded after it replayed from their RAW objects (only the rows they wrote,
- * in order), and the de-duplication keys of the horizon. Because every batch's features are a
- * function of that history, a rebuilt state gives the same bytes as one that never left memory.
+ * from the database whenever it cannot be trusted: at start, after any rebalance (another
+ * instance may have handled the stream meanwhile), after a failed attempt (its state ran ahead of
+ * what was committed) and for an out-of-order batch. Rebuilding is: the latest window checkpoint
+ * before the batch, then the batches recorded after it replayed from their RAW objects (only the
+ * rows they wrote, in order), and the de-duplication keys of the horizon. Because every batch's
+ * features are a function of that history, a rebuilt state gives the same bytes as one that never
+ * left memory.
  */
 export class StreamStates {
   private readonly states = new Map<string, StreamState>();
@@ -37,13 +40,19 @@ export class StreamStates {
     private readonly keyHash: (key: string) => number,
   ) {}
 
-  /** The state right before the batch starting at `firstOffset`, for de-duplication back to `since`. */
-  async before(stream: string, firstOffset: string, since: number, heartbeat: () => Promise<void>): Promise<{ state: StreamState; rebuilt: boolean }> {
+  /**
+   * The state right before the batch starting at `firstOffset`, for de-duplication back to `since`,
+   * when handled under group assignment `assignment`. The state in memory is used only if it was
+   * kept under the same assignment: a state read ahead past a batch that was then dead-lettered
+   * stands at an offset the database may later agree with, once another instance has recorded the
+   * batches since without that one; only a rebalance lets another instance do so.
+   */
+  async before(stream: string, firstOffset: string, since: number, assignment: number, heartbeat: () => Promise<void>): Promise<{ state: StreamState; rebuilt: boolean }> {
     const position = (await this.store.lastBatchBefore(stream, firstOffset)) ?? START;
     const cached = this.states.get(stream);
     // Taken out while in use: a failed attempt must not leave a half-advanced state behind.
     this.states.delete(stream);
-    if (cached && cached.position === position && cached.dedup.covers(since)) return { state: cached, rebuilt: false };
+    if (cached && cached.assignment === assignment && cached.position === position && cached.dedup.covers(since)) return { state: cached, rebuilt: false };
     return { state: await this.rebuild(stream, firstOffset, position, since, heartbeat), rebuilt: true };
   }
 
@@ -61,8 +70,9 @@ export class StreamStates {
     return cached;
   }
 
-  /** Puts the advanced state back; the next batch uses it only if the database agrees it was committed. */
-  keep(stream: string, state: StreamState): void {
+  /** Puts the state advanced under `assignment` back; the next batch uses it only if the database agrees it was committed. */
+  keep(stream: string, state: StreamState, assignment: number): void {
+    state.assignment = assignment;
     this.states.set(stream, state);
   }
 
@@ -85,6 +95,6 @@ export class StreamStates {
     }
     const dedup = new DedupIndex(since);
     for (const batch of await this.store.keysSince(stream, firstOffset, since)) dedup.add(batch.keys, batch.maxTs);
-    return { position, windows, dedup, sinceCheckpoint: replay.length };
+    return { position, windows, dedup, sinceCheckpoint: replay.length, assignment: -1 };
   }
 }

@@ -52,9 +52,9 @@ export class TransformHandler implements PipelineStep<typeof Topics.rawLanded> {
     context.annotate({ [ATTR_DATASET_ID]: datasetId, 'flowsentry.raw_dataset_id': raw.datasetId });
 
     const heartbeat = () => context.heartbeat();
-    const batch = await this.silver.batchFor(event.id, raw, heartbeat);
+    const batch = await this.silver.batchFor(event.id, raw, context.assignment, heartbeat);
     const upcoming = this.readAhead ? context.upcoming() : undefined;
-    if (upcoming) this.silver.readAhead(raw, upcoming, heartbeat);
+    if (upcoming) this.silver.readAhead(raw, upcoming, context.assignment, heartbeat);
     for (const [name, seconds] of batch.phases) transformMetrics.phase.observe({ phase: name }, seconds);
     const phase = phaseTimer(transformMetrics.phase);
 

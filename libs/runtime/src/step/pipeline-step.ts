@@ -31,6 +31,12 @@ export interface StepContext<I extends PipelineTopic = PipelineTopic> {
    * recorded for it before then.
    */
   upcoming(): PipelineEventOf<I> | undefined;
+  /**
+   * Which of the consumer's group assignments the event is handled under; it changes with every
+   * rebalance. A step that keeps per-partition state in memory must not trust state kept under an
+   * earlier one without checking it: another instance may have handled the partition meanwhile.
+   */
+  readonly assignment: number;
 }
 
 /** One event the step emits. Its id must be derived from the input, so a replay yields the same id. */

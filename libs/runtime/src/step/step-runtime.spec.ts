@@ -207,6 +207,13 @@ describe('StepRuntime', () => {
     expect(store.commits.map((c) => c.eventId)).toEqual([0, 10, 20, 30].map((n) => rawLanded(n).id));
   });
 
+  it("tells the handler the consumer's group assignment, so state it keeps per partition can be checked after a rebalance", async () => {
+    await runtime.handle(message(rawLanded(0)), { ...tools, assignment: 4 });
+    await runtime.handle(message(rawLanded(10)), tools);
+
+    expect(step.calls.map((c) => c.assignment)).toEqual([4, 0]);
+  });
+
   it.each([
     ['malformed-json', '{"specversion":'],
     ['schema', JSON.stringify({ ...rawLanded(0), data: { ...rawLanded(0).data, sha256: 'not-a-hash' } })],

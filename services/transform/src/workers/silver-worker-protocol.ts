@@ -16,7 +16,7 @@ export interface SilverWorkerData {
 export type InputCall = 'get' | 'heartbeat' | keyof StreamReads;
 
 export type ToWorker =
-  | { kind: 'build'; job: number; raw: RawLandedData; follows?: string }
+  | { kind: 'build'; job: number; raw: RawLandedData; assignment: number; follows?: string }
   | { kind: 'answer'; call: number; ok: true; value: unknown }
   | { kind: 'answer'; call: number; ok: false; error: WireError };
 

@@ -31,9 +31,9 @@ const streams: StreamReads = {
 };
 const builder = new SilverBuilder({ objects: { get: async (ref: ObjectRef) => asBuffer(await ask<Uint8Array>(0, 'get', ref)) }, streams }, settings);
 
-async function build(job: number, { raw, follows }: Extract<ToWorker, { kind: 'build' }>): Promise<void> {
+async function build(job: number, { raw, assignment, follows }: Extract<ToWorker, { kind: 'build' }>): Promise<void> {
   try {
-    const batch = await builder.build(raw, () => ask(job, 'heartbeat'), follows);
+    const batch = await builder.build(raw, () => ask(job, 'heartbeat'), assignment, follows);
     const parquet = ownBytes(batch.parquet);
     const statistics = ownBytes(batch.statistics);
     const checkpoint = batch.checkpoint && ownBytes(batch.checkpoint);

@@ -97,10 +97,10 @@ describe('SilverWorkers', () => {
     const events = stream(s, 0, 3);
     const handler = new TransformHandler(s, settings);
     for (const event of events.slice(0, 2)) await (await handler.handle(event, context)).persist?.({} as never);
-    const expected = content(await new SilverBuilder(s, settings).build(events[2]!.data, noBeat));
+    const expected = content(await new SilverBuilder(s, settings).build(events[2]!.data, noBeat, 1));
 
     let beats = 0;
-    const built = await pool(s, 1).build(events[2]!.data, async () => void beats++);
+    const built = await pool(s, 1).build(events[2]!.data, async () => void beats++, 1);
 
     expect(content(built)).toEqual(expected);
     expect(beats).toBeGreaterThan(0);
@@ -112,11 +112,11 @@ describe('SilverWorkers', () => {
     s.objects.objects.delete(gone!.data.objectKey);
     const workers = pool(s, 1);
 
-    const failure = workers.build(gone!.data, noBeat);
+    const failure = workers.build(gone!.data, noBeat, 1);
 
     await expect(failure).rejects.toBeInstanceOf(FlowsentryError);
     await expect(failure).rejects.toMatchObject({ code: 'missing-object', retriable: false });
-    await expect(workers.build(next!.data, noBeat)).resolves.toMatchObject({ rows: 40 });
+    await expect(workers.build(next!.data, noBeat, 1)).resolves.toMatchObject({ rows: 40 });
   });
 
   it('fails the batch a dying worker held with a retriable error, and builds the next one on a fresh worker', async () => {
@@ -132,11 +132,11 @@ describe('SilverWorkers', () => {
     );
     const workers = pool(s, 1, join(dir, 'dying-worker'));
 
-    const failure = workers.build(doomed!.data, noBeat);
+    const failure = workers.build(doomed!.data, noBeat, 1);
 
     await expect(failure).rejects.toBeInstanceOf(SilverWorkerError);
     await expect(failure).rejects.toThrow(/exited unexpectedly \(code 7\)/);
-    const expected = content(await new SilverBuilder(s, settings).build(next!.data, noBeat));
-    expect(content(await workers.build(next!.data, noBeat))).toEqual(expected);
+    const expected = content(await new SilverBuilder(s, settings).build(next!.data, noBeat, 1));
+    expect(content(await workers.build(next!.data, noBeat, 1))).toEqual(expected);
   });
 });

@@ -54,11 +54,11 @@ export class SilverWorkers implements SilverBuild {
     return this.pool.start();
   }
 
-  build(raw: RawLandedData, heartbeat: () => Promise<void>, follows?: string): Promise<SilverBatch> {
+  build(raw: RawLandedData, heartbeat: () => Promise<void>, assignment: number, follows?: string): Promise<SilverBatch> {
     const slot = this.slotOf(rawLandedKey(raw.source.topic, raw.source.partition));
     const job = ++this.lastJob;
     return new Promise<SilverBatch>((resolve, reject) => {
-      this.pool.post(slot, job, { resolve, reject, heartbeat }, { kind: 'build', job, raw, follows } satisfies ToWorker);
+      this.pool.post(slot, job, { resolve, reject, heartbeat }, { kind: 'build', job, raw, assignment, follows } satisfies ToWorker);
     });
   }
 

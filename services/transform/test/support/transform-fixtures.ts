@@ -88,7 +88,7 @@ export function rawLandedFor(key: string, body: Buffer, first: number, last: num
   };
 }
 
-export const context: StepContext<typeof Topics.rawLanded> = { runId: 'run', attempt: 1, source: { topic: 'raw.landed', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined };
+export const context: StepContext<typeof Topics.rawLanded> = { runId: 'run', attempt: 1, source: { topic: 'raw.landed', partition: 0, offset: '0' }, heartbeat: async () => undefined, annotate: () => undefined, link: () => undefined, upcoming: () => undefined, assignment: 1 };
 export const settings = { TRANSFORM_WINDOWS_MS: [60_000, 600_000], TRANSFORM_DEDUP_HORIZON_MS: 600_000, TRANSFORM_CHECKPOINT_EVERY: 3, TRANSFORM_READ_AHEAD: true };
 
 /** Handles an event and applies its outcome the way the runtime's transaction would. */
