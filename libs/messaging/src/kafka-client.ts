@@ -1,5 +1,6 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSettings } from './kafka-settings';
+import { KafkaLogLevel, kafkaLogLevel } from './kafka-log';
 
 /**
  * The client handle services pass around. Services name this type, never kafkajs's: kafkajs is in
@@ -7,9 +8,9 @@ import { KafkaSettings } from './kafka-settings';
  */
 export type KafkaClient = Kafka;
 
-export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+export type KafkaLogSink = (level: KafkaLogLevel, message: string, extra: Record<string, unknown>) => void;
 
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+const levels: Record<number, KafkaLogLevel> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
@@ -29,7 +30,7 @@ export function createKafka(settings: KafkaSettings, log?: KafkaLogSink): KafkaC
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      if (log) log(levels[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
+      if (log) log(kafkaLogLevel(levels[entry.level] ?? 'info', entry.namespace, message), `kafka ${entry.namespace}: ${message}`, extra);
     },
   });
 }
