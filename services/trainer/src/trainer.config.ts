@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, env } from '@flowsentry/config';
+import { ANOMALY_ALGORITHMS, LANDMARK_SELECTIONS } from '@flowsentry/ml';
 import { loadServiceConfig, stepSettingsShape } from '@flowsentry/runtime';
 import { AlgorithmSettings } from './anomaly-detector';
 import { TrainingSettings } from './model-training';
@@ -53,7 +54,7 @@ export const trainerConfigShape = {
    * train and score, no scaling, the best ROC-AUC with window features); the others are there to be
    * compared on a site's own traffic.
    */
-  TRAINER_ALGORITHM: z.enum(['isolation-forest', 'local-outlier-factor', 'one-class-svm']).default('isolation-forest'),
+  TRAINER_ALGORITHM: z.enum(ANOMALY_ALGORITHMS).default('isolation-forest'),
   /** scikit-learn's default: path lengths averaged over 100 trees have converged (Liu et al. 2008, fig. 5). Forest only. */
   TRAINER_TREES: env.int(100, 1, 10_000),
   /** The paper's subsample: small samples isolate anomalies best (less swamping and masking); more rows only grow deeper trees. Forest only. */
@@ -84,7 +85,7 @@ export const trainerConfigShape = {
    * How Nyström draws its landmarks: `farthest-first` (every training row near a landmark, so a flow far
    * outside the training data scores below all of it) or `uniform` (at random, sklearn's Nystroem).
    */
-  TRAINER_OCSVM_LANDMARKS: z.enum(['farthest-first', 'uniform']).default('farthest-first'),
+  TRAINER_OCSVM_LANDMARKS: z.enum(LANDMARK_SELECTIONS).default('farthest-first'),
   /** Production traffic has no labels; `true` leaves labelled attack rows out of training, for experiments on producer data. */
   TRAINER_EXCLUDE_LABELLED: env.bool(false),
   /** Rows of the new regime a drift retrain waits for: no less than the first model had to start from. */

@@ -16,9 +16,9 @@ import { squaredNorms } from '../wasm/row-norms';
  * training data; with a 0.1% alert rate the threshold then sits among such rows, and flows a thousand times
  * larger than anything trained on can pass under it (docs/ALGORITHMS.md, "Landmarks").
  */
-export type LandmarkSelection = 'uniform' | 'farthest-first';
+export const LANDMARK_SELECTIONS = ['uniform', 'farthest-first'] as const;
 
-export const LANDMARK_SELECTIONS: readonly LandmarkSelection[] = ['uniform', 'farthest-first'];
+export type LandmarkSelection = (typeof LANDMARK_SELECTIONS)[number];
 
 /** Row indices of the landmark candidates, ascending. */
 export function selectLandmarks(rows: Float64Array, cols: number, count: number, seed: number, selection: LandmarkSelection): Int32Array {
