@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Topics, topicName } from '@flowsentry/contracts';
+import { eventually } from '../../../test/support/eventually';
 import { stackEnv } from '../../../test/support/stack-env';
 import { EventConsumer } from './event-consumer';
 import { EventProducer } from './event-producer';
@@ -32,14 +33,6 @@ describe('EventConsumer on the real broker', () => {
   /** Sends one message to each partition, tagged `tag`. */
   const sendRound = (tag: string) => producer.send(topic, [0, 1].map((partition) => ({ partition, key: null, value: `${tag}-${partition}` })));
 
-  async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   it('hands messages over under a larger assignment once a second member has joined the group', async () => {
     const groupId = `${prefix}-transform`;
     const seen: Array<{ member: string; value: string; assignment: number | undefined }> = [];
@@ -51,18 +44,24 @@ describe('EventConsumer on the real broker', () => {
 
     await member('first').start();
     await sendRound('before');
-    await until(() => seen.filter((s) => s.value.startsWith('before')).length === 2, 'the first round');
+    await eventually(async () => seen.filter((s) => s.value.startsWith('before')).length === 2, 'the first round', 60_000, 100);
     const before = seen.find((s) => s.member === 'first')!.assignment!;
 
     await member('second').start();
-    // Rounds until the second member handles one: by then the group has rebalanced.
-    for (let round = 0; !seen.some((s) => s.member === 'second'); round++) {
-      if (round > 60) throw new Error(`the second member got nothing: ${JSON.stringify(seen)}`);
-      await sendRound(`during${round}`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    // A round a second until the second member handles one: by then the group has rebalanced.
+    let round = 0;
+    await eventually(
+      async () => {
+        if (seen.some((s) => s.member === 'second')) return true;
+        await sendRound(`during${round++}`);
+        return false;
+      },
+      'a message handled by the second member',
+      60_000,
+      1_000,
+    );
     await sendRound('after');
-    await until(() => seen.filter((s) => s.value.startsWith('after')).length === 2, 'the round after the rebalance');
+    await eventually(async () => seen.filter((s) => s.value.startsWith('after')).length === 2, 'the round after the rebalance', 60_000, 100);
 
     expect(before).toBeGreaterThanOrEqual(1);
     expect(seen.filter((s) => s.value.startsWith('before')).map((s) => [s.member, s.assignment])).toEqual([

@@ -31,12 +31,18 @@ async function handled(handler: TransformHandler, event: RawLanded, next?: RawLa
   return silverData(outcome);
 }
 
+/** What handling `events` one after another, each recorded, without read-ahead writes into `s`: what a read-ahead must match. */
+async function inTurn(s: ReturnType<typeof stores>, events: RawLanded[]) {
+  const plain = new TransformHandler(s, { ...settings, TRANSFORM_READ_AHEAD: false });
+  const written = [];
+  for (const event of events) written.push(await handled(plain, event));
+  return written;
+}
+
 describe('SilverReadAhead (through TransformHandler)', () => {
   it('builds each next batch while the one before is recorded, and writes byte for byte what building in turn writes', async () => {
-    const inTurn = stores();
-    const plain = new TransformHandler(inTurn, { ...settings, TRANSFORM_READ_AHEAD: false });
-    const expected = [];
-    for (const event of batches(inTurn, 5)) expected.push(await handled(plain, event));
+    const reference = stores();
+    const expected = await inTurn(reference, batches(reference, 5));
 
     const ahead = stores();
     const events = batches(ahead, 5);
@@ -46,8 +52,8 @@ describe('SilverReadAhead (through TransformHandler)', () => {
     for (const [i, event] of events.entries()) got.push(await handled(handler, event, events[i + 1]));
 
     expect(got).toEqual(expected);
-    expect(ahead.objects.objects).toEqual(inTurn.objects.objects);
-    expect(ahead.streams.checkpoints).toEqual(inTurn.streams.checkpoints);
+    expect(ahead.objects.objects).toEqual(reference.objects.objects);
+    expect(ahead.streams.checkpoints).toEqual(reference.streams.checkpoints);
     const end = await readAheads();
     expect(end.used! - start.used!).toBe(4);
     expect(end.discarded! - start.discarded!).toBe(0);
@@ -57,9 +63,7 @@ describe('SilverReadAhead (through TransformHandler)', () => {
     // Batch 1 is built, then dead-lettered (never recorded): its flows must not reach batch 2's windows.
     const skipped = stores();
     const [b0, , b2] = batches(skipped, 3);
-    const reference = new TransformHandler(skipped, { ...settings, TRANSFORM_READ_AHEAD: false });
-    await handled(reference, b0!);
-    const expected = await handled(reference, b2!);
+    const expected = (await inTurn(skipped, [b0!, b2!])).at(-1);
 
     const s = stores();
     const events = batches(s, 3);
@@ -79,9 +83,7 @@ describe('SilverReadAhead (through TransformHandler)', () => {
     // though the state in memory stands at the offset the database now names (batch 2's last).
     const skipped = stores();
     const [r0, , r2, r3] = batches(skipped, 4);
-    const reference = new TransformHandler(skipped, { ...settings, TRANSFORM_READ_AHEAD: false });
-    for (const event of [r0!, r2!]) await handled(reference, event);
-    const expected = await handled(reference, r3!);
+    const expected = (await inTurn(skipped, [r0!, r2!, r3!])).at(-1);
 
     const s = stores();
     const events = batches(s, 4);
@@ -100,22 +102,19 @@ describe('SilverReadAhead (through TransformHandler)', () => {
     const s = stores();
     const events = batches(s, 3);
     const handler = new TransformHandler(s, { ...settings, TRANSFORM_READ_AHEAD: false });
-    const replayed = () => s.objects.gets;
     await handled(handler, events[0]!);
-    const start = replayed();
+    const start = s.objects.gets;
     await handled(handler, events[1]!);
     // One read per batch, its own RAW object: nothing replayed.
-    expect(replayed() - start).toBe(1);
+    expect(s.objects.gets - start).toBe(1);
     await handler.handle(events[2]!, { ...context, assignment: 2 });
     // Under a new assignment, batches 0 and 1 are read again to rebuild the windows.
-    expect(replayed() - start).toBe(4);
+    expect(s.objects.gets - start).toBe(4);
   });
 
   it('drops a read-ahead made for another event (a retried batch) and still reads the batch after it ahead', async () => {
-    const inTurn = stores();
-    const plain = new TransformHandler(inTurn, { ...settings, TRANSFORM_READ_AHEAD: false });
-    const expected = [];
-    for (const event of batches(inTurn, 3)) expected.push(await handled(plain, event));
+    const reference = stores();
+    const expected = await inTurn(reference, batches(reference, 3));
 
     const s = stores();
     const events = batches(s, 3);
