@@ -40,7 +40,7 @@ const SOURCE_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['raw_line', 'int32'],
 ];
 
-/** Every SILVER column with its type, in file order: the documented schema (docs/SILVER.md). */
+/** Every SILVER column with its type, in file order: the documented schema (docs/ARCHITECTURE.md, "SILVER columns"). */
 export function silverSchema(windowColumns: readonly string[]): Array<readonly [string, ColumnType]> {
   return [...EVENT_COLUMNS, ...FLOW_FEATURE_COLUMNS.map((c) => [c, 'double'] as const), ...windowColumns.map((c) => [c, 'double'] as const), ...SOURCE_COLUMNS];
 }

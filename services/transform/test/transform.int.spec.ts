@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ProcessedEvent } from '@flowsentry/audit';
 import { decodePipelineEvent, Headers, PipelineEventOf, rawLandedKey, Topics } from '@flowsentry/contracts';
@@ -9,12 +5,12 @@ import { readTopic } from '@flowsentry/messaging';
 import { parseRef, readParquet, sha256Hex } from '@flowsentry/storage';
 import { eventually } from '../../../test/support/eventually';
 import { flowEvent } from '../../../test/support/network-events';
+import { readWithPythonReaders } from '../../../test/support/parquet-readers';
 import { PipelineFixture } from '../../../test/support/pipeline-fixture';
 import { RunningService, startService } from '../../../test/support/service-process';
 import { metricValue, runCli, runTrafficProducer } from '../../../test/support/tools';
 
 type SilverReady = PipelineEventOf<typeof Topics.silverReady>;
-const repoRoot = join(__dirname, '..', '..', '..');
 
 describe('transform on the real stack (ingest and transform as separate processes)', () => {
   let fx: PipelineFixture;
@@ -65,7 +61,7 @@ describe('transform on the real stack (ingest and transform as separate processe
       500,
     );
 
-  it('turns producer events into SILVER Parquet rows, less duplicates, that pyarrow and DuckDB read with the documented columns', async () => {
+  it('turns producer events into SILVER Parquet rows, less duplicates, that pyarrow, DuckDB and Spark read with the documented columns', async () => {
     await start('ingest', ingestEnv);
     const transform = await start('transform');
     const events = Array.from({ length: 300 }, (_, i) => flowEvent(i, { sensor_id: `sensor-${i % 3}` }));
@@ -91,24 +87,21 @@ describe('transform on the real stack (ingest and transform as separate processe
     expect(ids.sort()).toEqual(events.map((e) => e.event_id!).sort());
 
     const biggest = silver.reduce((a, b) => (b.rows > a.rows ? b : a));
-    const dir = mkdtempSync(join(tmpdir(), 'silver-'));
-    try {
-      const file = join(dir, 'silver.parquet');
-      writeFileSync(file, await fx.store.get(parseRef(biggest.silverKey)));
-      const python = execFileSync('bash', [join(repoRoot, 'tools/checks/parquet/ensure-venv.sh')], { encoding: 'utf8' }).trim();
-      const report = JSON.parse(execFileSync(python, [join(repoRoot, 'tools/checks/parquet/inspect_parquet.py'), file], { encoding: 'utf8' }));
-      for (const reader of ['pyarrow', 'duckdb'] as const) expect(report[reader].rows).toBe(biggest.rows);
-      const arrow = Object.fromEntries(report.pyarrow.schema as Array<[string, string]>);
-      expect(arrow).toMatchObject({ event_id: 'string', src_ip: 'string', dst_port: 'int32', bytes_in: 'int64', duration_ms: 'double', log_bytes_in: 'double', src_distinct_dst_ports_1m: 'double', src_iat_cv_10m: 'double', source_first_offset: 'int64' });
-      expect(arrow.ts).toMatch(/^timestamp\[ms/);
-      const duck = Object.fromEntries(report.duckdb.schema as Array<[string, string]>);
-      expect(duck).toMatchObject({ event_id: 'VARCHAR', dst_port: 'INTEGER', bytes_in: 'BIGINT', src_conn_count_10m: 'DOUBLE' });
-      const first = report.pyarrow.sample[0];
-      const original = events.find((e) => e.event_id === first.event_id)!;
-      expect(first).toMatchObject({ src_ip: original.src_ip, dst_port: original.dst_port, bytes_in: original.bytes_in, protocol: 'tcp', conn_state: 'SF' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const report = await readWithPythonReaders(await fx.store.get(parseRef(biggest.silverKey)));
+    for (const reader of ['pyarrow', 'duckdb', 'spark'] as const) expect(report[reader].rows).toBe(biggest.rows);
+    const arrow = Object.fromEntries(report.pyarrow.schema);
+    expect(arrow).toMatchObject({ event_id: 'string', src_ip: 'string', dst_port: 'int32', bytes_in: 'int64', duration_ms: 'double', log_bytes_in: 'double', src_distinct_dst_ports_1m: 'double', src_iat_cv_10m: 'double', source_first_offset: 'int64' });
+    expect(arrow.ts).toMatch(/^timestamp\[ms/);
+    const duck = Object.fromEntries(report.duckdb.schema);
+    expect(duck).toMatchObject({ event_id: 'VARCHAR', dst_port: 'INTEGER', bytes_in: 'BIGINT', src_conn_count_10m: 'DOUBLE' });
+    const spark = Object.fromEntries(report.spark.schema);
+    expect(spark).toMatchObject({ event_id: 'string', ts: 'timestamp_ntz', dst_port: 'int', bytes_in: 'bigint', src_iat_cv_10m: 'double', source_last_offset: 'bigint' });
+    // Every column, in file order, under its documented name, for each reader.
+    expect(report.spark.schema.map(([name]) => name)).toEqual(report.pyarrow.schema.map(([name]) => name));
+    const first = report.pyarrow.sample[0]!;
+    const original = events.find((e) => e.event_id === first.event_id)!;
+    expect(first).toMatchObject({ src_ip: original.src_ip, dst_port: original.dst_port, bytes_in: original.bytes_in, protocol: 'tcp', conn_state: 'SF', ts: pythonIso(String(original.ts)) });
+    expect(report.spark.sample).toEqual(report.pyarrow.sample);
 
     const metrics = await transform.metrics();
     expect(metricValue(metrics, 'flowsentry_transform_rows_out_total')).toBe(300);
@@ -270,3 +263,9 @@ describe('transform on the real stack (ingest and transform as separate processe
     expect(quantile(normalPairs, 0.5)).toBeGreaterThan(0.5);
   });
 });
+
+/** A UTC instant as the Python readers print it: a naive datetime's isoformat(), microseconds shown only when not zero. */
+function pythonIso(ts: string): string {
+  const [whole, millis] = new Date(ts).toISOString().slice(0, -1).split('.');
+  return millis === '000' ? whole! : `${whole}.${millis}000`;
+}
