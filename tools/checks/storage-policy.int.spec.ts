@@ -137,4 +137,21 @@ describe('MinIO policies: least privilege per service, no deletes (local stack)'
     await ingest.client.putObject(bucketOf(ingest, 'raw'), ref.key, bytes('second'));
     expect((await owner.store.get(ref)).toString()).toBe('second\n');
   });
+
+  // Two writers of one key (a rebalance's old and new owner): both look, find nothing, and upload.
+  // The upload is create-only on the server, so the one that lands second is refused, not applied.
+  it('refuses different bytes from a writer that looked before another writer\'s put landed', async () => {
+    const ref: ObjectRef = { layer: 'raw', key: `${prefix}/ingest/race.jsonl` };
+    await put(ids.ingest, ref, 'first writer');
+    const late = new ObjectStore(ids.ingest.settings);
+    // Its look ran before the first writer's put landed.
+    jest.spyOn(late, 'stat').mockResolvedValueOnce(undefined);
+
+    await expect(late.put(ref, bytes('second writer'), 'text/plain')).rejects.toBeInstanceOf(ImmutableObjectConflictError);
+    expect((await owner.store.get(ref)).toString()).toBe('first writer\n');
+
+    // The same bytes, after the same race, are a retry: nothing is written and nothing fails.
+    jest.spyOn(late, 'stat').mockResolvedValueOnce(undefined);
+    await expect(late.put(ref, bytes('first writer'), 'text/plain')).resolves.toMatchObject({ written: false });
+  });
 });

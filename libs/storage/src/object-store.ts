@@ -48,15 +48,30 @@ export class ObjectStore {
     return bucketName(ref.layer, this.settings.bucketPrefix);
   }
 
+  /**
+   * Stores `bytes` under `ref` unless the key exists. Looking first keeps a retry or replay from
+   * uploading what is already there, and works on any S3 server. The upload itself is
+   * create-only (`If-None-Match: *`, honoured by MinIO and S3): another writer that put the key
+   * between the look and the upload makes it fail with 412 instead of being overwritten, and the
+   * key is then judged like one found at the start.
+   */
   async put(ref: ObjectRef, bytes: Buffer, contentType: string): Promise<StoredObject> {
     const sha256 = sha256Hex(bytes);
     const existing = await this.stat(ref);
-    if (existing) {
-      if (existing.sha256 !== sha256) throw new ImmutableObjectConflictError(ref, existing.sha256, sha256);
-      return { ref, sha256, size: bytes.length, written: false };
+    if (existing) return this.alreadyStored(ref, existing, sha256, bytes.length);
+    try {
+      await this.client.putObject(this.bucket(ref), ref.key, bytes, bytes.length, { 'Content-Type': contentType, [`X-Amz-Meta-${SHA_META}`]: sha256, 'If-None-Match': '*' });
+    } catch (err) {
+      const winner = isPreconditionFailed(err) ? await this.stat(ref) : undefined;
+      if (!winner) throw err;
+      return this.alreadyStored(ref, winner, sha256, bytes.length);
     }
-    await this.client.putObject(this.bucket(ref), ref.key, bytes, bytes.length, { 'Content-Type': contentType, [`X-Amz-Meta-${SHA_META}`]: sha256 });
     return { ref, sha256, size: bytes.length, written: true };
+  }
+
+  private alreadyStored(ref: ObjectRef, existing: { sha256: string }, sha256: string, size: number): StoredObject {
+    if (existing.sha256 !== sha256) throw new ImmutableObjectConflictError(ref, existing.sha256, sha256);
+    return { ref, sha256, size, written: false };
   }
 
   async get(ref: ObjectRef): Promise<Buffer> {
@@ -107,4 +122,9 @@ export class ObjectStore {
 export function isNotFoundError(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'NotFound' || code === 'NoSuchKey';
+}
+
+/** A conditional request whose condition did not hold (HTTP 412): for a create-only put, the key exists. */
+function isPreconditionFailed(err: unknown): boolean {
+  return (err as { code?: string }).code === 'PreconditionFailed';
 }

@@ -75,7 +75,7 @@ minio_policy_json() {
   statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":[${all_buckets[*]}]}")
   statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":[${all_objects[*]}]}")
   # Objects are write-once and nothing deletes them, so no s3:DeleteObject anywhere. PutObject also covers
-  # overwrites (IAM cannot tell a new key from an existing one): ObjectStore.put refuses different bytes, and
+  # overwrites (IAM cannot tell a new key from an existing one): ObjectStore.put refuses different bytes (its upload is create-only), and
   # object locking on the buckets is the operator's real defence (docs/DEPLOY.md). The multipart rights let the
   # minio client resume or abort a large upload; aborting drops unfinished parts, never a stored object.
   statements+=("{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucketMultipartUploads\"],\"Resource\":[${rw_arns[*]}]}")
