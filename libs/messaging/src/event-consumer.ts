@@ -19,7 +19,7 @@ export interface EventHandlerTools {
    * rebalance the member takes part in. State a handler keeps in memory per partition may be stale
    * once it changed, since another member may have handled the partition meanwhile.
    */
-  readonly assignment?: number;
+  readonly assignment: number;
 }
 
 export interface EventHandler {

@@ -143,7 +143,7 @@ describe('StepRuntime', () => {
   let sleeps: number[];
   let beats: number;
   let runtime: StepRuntime;
-  const tools = { heartbeat: async () => void beats++ };
+  const tools = { heartbeat: async () => void beats++, assignment: 1 };
   const log = { warn: jest.fn(), info: jest.fn(), error: jest.fn() } as never;
 
   beforeAll(() => {
@@ -211,7 +211,7 @@ describe('StepRuntime', () => {
     await runtime.handle(message(rawLanded(0)), { ...tools, assignment: 4 });
     await runtime.handle(message(rawLanded(10)), tools);
 
-    expect(step.calls.map((c) => c.assignment)).toEqual([4, 0]);
+    expect(step.calls.map((c) => c.assignment)).toEqual([4, 1]);
   });
 
   it.each([

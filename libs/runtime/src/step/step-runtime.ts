@@ -187,7 +187,7 @@ export class StepRuntime implements EventHandler {
       // A link to the step's own span (a dataset recorded by this very step) would only repeat the parent chain.
       link: (traceparents) => span.addLinks(linksFromTraceparents(traceparents).filter((link) => link.context.spanId !== span.spanContext().spanId)),
       upcoming: () => upcomingEvent(step.input, message, tools.upcoming),
-      assignment: tools.assignment ?? 0,
+      assignment: tools.assignment,
     };
     const outcome = await step.handle(event, context);
     const outputs = outcome.outputs.map(
