@@ -96,7 +96,7 @@ describe('transform on the real stack (ingest and transform as separate processe
     expect(duck).toMatchObject({ event_id: 'VARCHAR', dst_port: 'INTEGER', bytes_in: 'BIGINT', src_conn_count_10m: 'DOUBLE' });
     const spark = Object.fromEntries(report.spark.schema);
     expect(spark).toMatchObject({ event_id: 'string', ts: 'timestamp_ntz', dst_port: 'int', bytes_in: 'bigint', src_iat_cv_10m: 'double', source_last_offset: 'bigint' });
-    // Every column, in file order, under its documented name, for each reader.
+    // Spark sees the columns pyarrow sees, in the same order, and the same first rows.
     expect(report.spark.schema.map(([name]) => name)).toEqual(report.pyarrow.schema.map(([name]) => name));
     const first = report.pyarrow.sample[0]!;
     const original = events.find((e) => e.event_id === first.event_id)!;

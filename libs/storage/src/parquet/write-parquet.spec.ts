@@ -6,21 +6,7 @@ import { ColumnarTable } from './columnar-table';
 import { ParquetError } from './parquet-error';
 import { readParquet } from './read-parquet';
 import { writeParquet } from './write-parquet';
-
-/** Every type, a null in every column, and values at each type's edges. */
-function everyType(): ColumnarTable {
-  return {
-    rowCount: 4,
-    columns: [
-      { name: 'event_time', type: 'timestamp_ms', values: [1_767_225_600_123, null, -1, 0] },
-      { name: 'bytes', type: 'int64', values: [1, null, -(2n ** 63n), '9223372036854775807'] },
-      { name: 'port', type: 'int32', values: [443, -(2 ** 31), null, 2 ** 31 - 1] },
-      { name: 'rate', type: 'double', values: [0.1, -0, Infinity, null] },
-      { name: 'src_ip', type: 'utf8', values: ['10.0.0.1', '', null, 'ünïcode 🎉 and more than twelve bytes'] },
-      { name: 'is_attack', type: 'bool', values: [true, false, null, true] },
-    ],
-  };
-}
+import { everyColumnType } from '../../../../test/support/parquet-tables';
 
 async function parquetMetadata(bytes: Buffer): Promise<{ rowGroups: number; codecs: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'parquet-spec-'));
@@ -40,10 +26,10 @@ async function parquetMetadata(bytes: Buffer): Promise<{ rowGroups: number; code
 
 describe('writeParquet', () => {
   it('round-trips every column type with nulls, as numbers, bigints, strings and booleans', async () => {
-    const table = await readParquet(await writeParquet(everyType()));
+    const table = await readParquet(await writeParquet(everyColumnType()));
 
     expect(table.rowCount).toBe(4);
-    expect(table.columns.map((c) => [c.name, c.type])).toEqual(everyType().columns.map((c) => [c.name, c.type]));
+    expect(table.columns.map((c) => [c.name, c.type])).toEqual(everyColumnType().columns.map((c) => [c.name, c.type]));
     const byName = Object.fromEntries(table.columns.map((c) => [c.name, c.values]));
     expect(byName.event_time).toEqual([1_767_225_600_123, null, -1, 0]);
     expect(byName.bytes).toEqual([1n, null, -(2n ** 63n), 2n ** 63n - 1n]);
@@ -104,7 +90,7 @@ describe('writeParquet', () => {
   });
 
   it('writes a valid file with the schema for a table of zero rows', async () => {
-    const empty: ColumnarTable = { rowCount: 0, columns: everyType().columns.map((c) => ({ ...c, values: [] })) };
+    const empty: ColumnarTable = { rowCount: 0, columns: everyColumnType().columns.map((c) => ({ ...c, values: [] })) };
     const read = await readParquet(await writeParquet(empty));
     expect(read).toEqual(empty);
   });
@@ -145,8 +131,8 @@ describe('writeParquet', () => {
     it('an int64 string that is not decimal', () => refuses({ rowCount: 1, columns: [{ name: 'x', type: 'int64', values: ['0x10'] }] }, /got string "0x10"/));
     it('a Date as a timestamp', () => refuses({ rowCount: 1, columns: [{ name: 't', type: 'timestamp_ms', values: [new Date(0)] }] }, /integer epoch-ms number or null, got object/));
     it('a number as a boolean', () => refuses({ rowCount: 1, columns: [{ name: 'b', type: 'bool', values: [1] }] }, /expected a boolean/));
-    it('an unknown compression', () => refuses(everyType(), /compression must be one of/, { compression: 'gzip' }));
-    it('a row group size of zero', () => refuses(everyType(), /rowGroupSize must be a positive integer/, { rowGroupSize: 0 }));
+    it('an unknown compression', () => refuses(everyColumnType(), /compression must be one of/, { compression: 'gzip' }));
+    it('a row group size of zero', () => refuses(everyColumnType(), /rowGroupSize must be a positive integer/, { rowGroupSize: 0 }));
   });
 
   describe('temp files', () => {
@@ -162,7 +148,7 @@ describe('writeParquet', () => {
     });
 
     it('leaves none behind, after a write, a read, or a write that failed', async () => {
-      const bytes = await writeParquet(everyType());
+      const bytes = await writeParquet(everyColumnType());
       await readParquet(bytes);
       await writeParquet({ rowCount: 1, columns: [{ name: 'x', type: 'int32', values: ['1'] }] }).catch(() => undefined);
       await readParquet(Buffer.from('not parquet')).catch(() => undefined);
